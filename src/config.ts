@@ -1,0 +1,517 @@
+/**
+ * The settings: one typed object whose defaults are the lesson's values, an optional JSON file of
+ * overrides (path in WORKSHOP_CONFIG), a JSON Schema generated from the same definition, and
+ * validation of everything before a single construct is made.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { NAME_RULES, STAGE_NAMES, StageNames } from "./naming";
+
+export const CONFIG_ENV = "WORKSHOP_CONFIG";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[], source = "settings") {
+    super(`Invalid ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks: every rule carries the sentence that says what is allowed.
+
+function wholeNumber(min: number, max: number, defaultValue: number, description: string) {
+  const allowed = `must be a whole number from ${min} to ${max}`;
+  return z
+    .int({ error: allowed })
+    .min(min, { error: allowed })
+    .max(max, { error: allowed })
+    .default(defaultValue)
+    .describe(description);
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], description: string) {
+  return z
+    .enum(values, { error: `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}` })
+    .default(defaultValue)
+    .describe(description);
+}
+
+function pattern(regex: RegExp, allowed: string) {
+  return z.string({ error: allowed }).regex(regex, { error: allowed });
+}
+
+function flag(defaultValue: boolean, description: string) {
+  return z.boolean({ error: "must be true or false" }).default(defaultValue).describe(description);
+}
+
+/** A group of settings: unknown keys are errors that list the keys allowed here. */
+function section<S extends z.ZodRawShape>(shape: S, description: string) {
+  const allowed = `allowed here: ${Object.keys(shape).join(", ")}`;
+  const group = z.strictObject(shape, { error: (issue) => (issue.code === "unrecognized_keys" ? allowed : undefined) });
+  // Every field of a section has a default, so an absent section is an empty one.
+  const empty = {} as z.input<typeof group>;
+  return group.prefault(empty).describe(description);
+}
+
+const cidrBlock = z.string({ error: "must be an IPv4 CIDR block such as 10.0.0.0/16" }).describe("IPv4 CIDR block");
+const cidrList = (defaults: string[], description: string) =>
+  z.array(cidrBlock, { error: "must be a list of IPv4 CIDR blocks" }).default(defaults).describe(description);
+
+/** Retention periods CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const url = z.url({ error: "must be a URL such as http://127.0.0.1:4566" });
+
+// ---------------------------------------------------------------------------------------------
+// The settings, grouped by lesson concept. Defaults are the workshop's values.
+
+const network = section(
+  {
+    name: z.string().min(1).default("main").describe('Name tag of the VPC. @default "main"'),
+    cidr: cidrBlock.default("10.0.0.0/16").describe('VPC CIDR block. @default "10.0.0.0/16"'),
+    publicSubnetCidrs: cidrList(
+      ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
+      "One public subnet per availability zone, in zone order.",
+    ),
+    privateSubnetCidrs: cidrList(
+      ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"],
+      "One private subnet per availability zone, in zone order.",
+    ),
+    nat: oneOf(
+      ["none", "single", "perAz"],
+      "none",
+      'NAT gateways for the private subnets: "none" (the lesson: no cost), "single" (one, in the first zone) or "perAz" (one per zone).',
+    ),
+  },
+  "The VPC and its subnets (stage vpc-only).",
+);
+
+const database = section(
+  {
+    engineVersion: pattern(/^\d+(\.\d+)?$/, 'must be a PostgreSQL major version such as "17", optionally with a minor ("17.6")')
+      .default("17")
+      .describe("PostgreSQL version on RDS; the major must be in standard support. @default \"17\""),
+    instanceClass: pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as "db.t4g.micro"')
+      .default("db.t4g.micro")
+      .describe('RDS instance class. Free tier: "db.t4g.micro" or "db.t3.micro". @default "db.t4g.micro"'),
+    allocatedStorageGiB: wholeNumber(20, 65536, 20, "Encrypted gp3 storage in GiB. @default 20"),
+    port: wholeNumber(1150, 65535, 5432, "Database port. @default 5432"),
+    masterUsername: pattern(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must start with a letter and hold 1 to 63 letters, digits or underscores")
+      .default("postgres")
+      .describe('Master user; its password is generated and kept by RDS in Secrets Manager. @default "postgres"'),
+    databaseName: pattern(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must start with a letter and hold 1 to 63 letters, digits or underscores")
+      .default("workshop")
+      .describe('Database created on the instance. @default "workshop"'),
+    subnetGroupName: pattern(/^[a-z0-9][a-z0-9.\-_ ]*$/, "must be lowercase letters, digits, periods, hyphens, underscores or spaces")
+      .default("main-private")
+      .describe('DB subnet group name, after "<namePrefix>-<stage>-". @default "main-private"'),
+    enableMultiAz: flag(false, "Multi-AZ standby; recommended for production. @default false"),
+    backupRetentionDays: wholeNumber(0, 35, 1, "Automated backup retention in days. @default 1"),
+    skipFinalSnapshot: flag(true, "Lesson profile: destroy without a final snapshot. @default true"),
+    enableDeletionProtection: flag(false, "Lesson profile: no deletion protection, so that teardown works. @default false"),
+  },
+  "PostgreSQL on RDS (stage db).",
+);
+
+const registry = section(
+  {
+    imageTagMutability: oneOf(["MUTABLE", "IMMUTABLE"], "MUTABLE", 'ECR tag mutability. @default "MUTABLE" (the lesson pushes "latest" again)'),
+    keepImages: wholeNumber(1, 1000, 10, "Images the lifecycle policy keeps; older ones expire. @default 10"),
+    untaggedImageExpiryDays: wholeNumber(1, 3650, 1, "Untagged images expire after this many days. @default 1"),
+    forceDelete: flag(true, "Lesson profile: delete the repository even when it still holds images. @default true"),
+  },
+  "The ECR repository (stage fargate).",
+);
+
+const service = section(
+  {
+    appName: pattern(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "must be 2 to 32 lowercase letters, digits or hyphens, starting with a letter")
+      .default("my-nginx")
+      .describe('Name of the container, service and task family. @default "my-nginx"'),
+    imageSource: oneOf(
+      ["public", "repository"],
+      "public",
+      'Where the image comes from: "public" (publicImage, so a deploy works before anything is pushed) or "repository" (the stage\'s ECR repository at imageTag). @default "public"',
+    ),
+    publicImage: pattern(/^\S+$/, "must be an image reference without spaces, such as public.ecr.aws/nginx/nginx:stable")
+      .default("public.ecr.aws/nginx/nginx:stable")
+      .describe('Image used when imageSource is "public". @default "public.ecr.aws/nginx/nginx:stable"'),
+    imageTag: pattern(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker tag: letters, digits, _ . - (at most 128)")
+      .default("latest")
+      .describe('Tag used when imageSource is "repository". @default "latest"'),
+    cpu: wholeNumber(256, 16384, 256, "Task CPU units; must pair with memoryMiB as Fargate allows. @default 256"),
+    memoryMiB: wholeNumber(512, 122880, 512, "Task memory in MiB. @default 512"),
+    containerPort: wholeNumber(1, 65535, 80, "Port the container listens on. @default 80"),
+    desiredCount: wholeNumber(0, 1000, 1, "Tasks in stage fargate. @default 1"),
+    enableContainerInsights: flag(false, "CloudWatch Container Insights on the cluster (extra cost). @default false"),
+    logRetentionDays: z
+      .literal(LOG_RETENTION_DAYS, { error: `must be one of the retention periods CloudWatch Logs offers: ${LOG_RETENTION_DAYS.join(", ")}` })
+      .default(7)
+      .describe("Days CloudWatch keeps the container logs. @default 7"),
+  },
+  "The ECS cluster, task definition and service (stage fargate).",
+);
+
+const loadBalancer = section(
+  {
+    listenerPort: wholeNumber(1, 65535, 80, "HTTP listener port, open to the internet. @default 80"),
+    desiredCount: wholeNumber(0, 1000, 3, "Tasks behind the load balancer in stage alb. @default 3"),
+    deregistrationDelaySeconds: wholeNumber(0, 3600, 30, "Time a deregistering target keeps draining. @default 30"),
+    healthCheckPath: pattern(/^\/\S*$/, 'must be a path starting with "/"').default("/").describe('Health check path. @default "/"'),
+    healthyThreshold: wholeNumber(2, 10, 3, "Healthy checks in a row before a target takes traffic. @default 3"),
+    healthCheckIntervalSeconds: wholeNumber(5, 300, 6, "Seconds between health checks. @default 6"),
+  },
+  "The Application Load Balancer (stage alb).",
+);
+
+const scalingRange = (min: number, desired: number, max: number, target: ReturnType<typeof wholeNumber>, what: string) =>
+  section(
+    {
+      target,
+      minCapacity: wholeNumber(0, 1000, min, `Fewest tasks. @default ${min}`),
+      desiredCount: wholeNumber(0, 1000, desired, `Tasks at creation. @default ${desired}`),
+      maxCapacity: wholeNumber(1, 1000, max, `Most tasks. @default ${max}`),
+    },
+    what,
+  );
+
+const autoscaling = section(
+  {
+    policy: oneOf(
+      ["requestCount", "cpu"],
+      "requestCount",
+      'Target tracking on ALBRequestCountPerTarget ("requestCount", the lesson) or on ECSServiceAverageCPUUtilization ("cpu"). @default "requestCount"',
+    ),
+    requestCount: scalingRange(
+      1,
+      1,
+      10,
+      wholeNumber(1, 100000, 10, "Requests per target to hold. @default 10 (low, so that load tests scale easily)"),
+      "The lesson's policy: 10 requests per target, 1 to 10 tasks.",
+    ),
+    cpu: scalingRange(
+      2,
+      2,
+      50,
+      wholeNumber(1, 100, 70, "Average CPU percent to hold. @default 70"),
+      "The slides' CPU example: 70 %, 2 to 50 tasks.",
+    ),
+    scaleOutCooldownSeconds: wholeNumber(0, 3600, 60, "@default 60"),
+    scaleInCooldownSeconds: wholeNumber(0, 3600, 60, "@default 60"),
+    enableScaleIn: flag(true, "Let the policy remove tasks. @default true"),
+  },
+  "Service auto scaling (stage autoscaling).",
+);
+
+const s3Backend = z
+  .strictObject({
+    type: z.literal("s3"),
+    bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens").describe(
+      "Bucket holding the state; each stage writes <keyPrefix>/<stage>.tfstate.",
+    ),
+    keyPrefix: pattern(/^[A-Za-z0-9!_.*'()/-]+$/, "must be an S3 key prefix without spaces").default("container-workshop").describe(
+      '@default "container-workshop"',
+    ),
+    region: z.string().optional().describe("Region of the bucket. @default the region setting"),
+    lockTable: z.string().min(3).optional().describe("DynamoDB table (partition key LockID) that locks the state. @default - no lock"),
+    s3Endpoint: url.optional().describe("S3-compatible endpoint, for tests. @default - AWS"),
+    dynamodbEndpoint: url.optional().describe("DynamoDB-compatible endpoint, for tests. @default - AWS"),
+  })
+  .describe("State in S3, one key per stage.");
+
+const backend = z
+  .discriminatedUnion("type", [z.strictObject({ type: z.literal("local") }).describe("State files in the project folder."), s3Backend], {
+    error: 'must be {"type": "local"} or {"type": "s3", "bucket": ...}',
+  })
+  .default({ type: "local" })
+  .describe('Where each stage keeps its Terraform state. @default {"type": "local"}');
+
+export const SettingsSchema = z
+  .strictObject(
+    {
+      $schema: z.string().optional().describe("Path or URL of this schema, for editors."),
+      namePrefix: pattern(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and hyphens, starting with a letter")
+        .default("workshop")
+        .describe('Starts every AWS name that must be unique, followed by the stage. @default "workshop"'),
+      region: pattern(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, 'must be an AWS region such as "eu-west-1"')
+        .default("eu-west-1")
+        .describe('@default "eu-west-1"'),
+      availabilityZones: z
+        .array(z.string(), { error: "must be a list of availability zone names" })
+        .default(["eu-west-1a", "eu-west-1b", "eu-west-1c"])
+        .describe('Zones of the region, one public and one private subnet each. @default ["eu-west-1a", "eu-west-1b", "eu-west-1c"]'),
+      extraTags: z.record(z.string(), z.string({ error: "must be a string (tag values are text)" }), { error: "must map tag names to string values" }).default({}).describe(
+        "Tags merged over the common tags (project, stage, managed-by) on every resource. @default {}",
+      ),
+      backend,
+      network,
+      database,
+      registry,
+      service,
+      loadBalancer,
+      autoscaling,
+    },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? "see the settings reference in README.md" : undefined) },
+  )
+  .describe("Settings of the container workshop stages. Every field is optional; defaults are the lesson's values.");
+
+export type Settings = z.output<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
+export type NatMode = Settings["network"]["nat"];
+export type ScalingRange = Settings["autoscaling"]["cpu"];
+
+/** The JSON Schema of the settings file, from the same definition the loader uses. */
+export function settingsJsonSchema(): object {
+  return z.toJSONSchema(SettingsSchema, { io: "input", unrepresentable: "any" });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts about AWS the checks need.
+
+/** PostgreSQL majors on RDS and the day their standard support ends (after it: paid Extended Support). */
+export const POSTGRES_STANDARD_SUPPORT_ENDS: Readonly<Record<string, string>> = {
+  "13": "2026-02-28",
+  "14": "2027-02-28",
+  "15": "2028-02-29",
+  "16": "2029-02-28",
+  "17": "2030-02-28",
+  "18": "2031-02-28",
+};
+
+/** Instance families RDS has retired. */
+const RETIRED_DB_FAMILIES = ["t1", "t2", "m1", "m2", "m3", "r3"];
+
+/** Zone letters of regions whose zones are well known; other regions are checked by name only. */
+const KNOWN_ZONE_LETTERS: Readonly<Record<string, string>> = {
+  "us-east-1": "abcdef",
+  "us-east-2": "abc",
+  "us-west-2": "abcd",
+  "eu-west-1": "abc",
+  "eu-west-2": "abc",
+  "eu-west-3": "abc",
+  "eu-central-1": "abc",
+  "eu-north-1": "abc",
+  "ap-southeast-1": "abc",
+  "ap-southeast-2": "abc",
+  "ap-northeast-1": "acd",
+};
+
+/** Task sizes Fargate offers: CPU units -> allowed memory (MiB). */
+export function fargateMemoryOptions(cpu: number): number[] {
+  const range = (from: number, to: number, step: number) =>
+    Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+  switch (cpu) {
+    case 256:
+      return [512, 1024, 2048];
+    case 512:
+      return range(1024, 4096, 1024);
+    case 1024:
+      return range(2048, 8192, 1024);
+    case 2048:
+      return range(4096, 16384, 1024);
+    case 4096:
+      return range(8192, 30720, 1024);
+    case 8192:
+      return range(16384, 61440, 4096);
+    case 16384:
+      return range(32768, 122880, 8192);
+    default:
+      return [];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks that span several settings.
+
+const show = (value: unknown) => JSON.stringify(value);
+
+function checkNamePrefix(s: Settings, problems: string[]): void {
+  const prefix = s.namePrefix;
+  if (prefix.includes("--") || prefix.endsWith("-")) {
+    problems.push(`namePrefix: ${show(prefix)} must not end with a hyphen or hold two in a row (AWS rejects such names)`);
+    return;
+  }
+  const names = STAGE_NAMES.flatMap((stage) =>
+    new StageNames(prefix, stage).all(s.service.appName, s.database.subnetGroupName).map((n) => ({ stage, ...n })),
+  );
+  const reserved = names.find(({ kind, name }) => {
+    const start = NAME_RULES[kind].reservedStart;
+    return start !== undefined && name.startsWith(start);
+  });
+  if (reserved) {
+    problems.push(`namePrefix: ${show(prefix)} makes the ${reserved.kind} name ${show(reserved.name)} start with a prefix AWS reserves`);
+  }
+  // The tightest name decides how long the prefix may be.
+  const tightest = names
+    .map((n) => ({ ...n, room: NAME_RULES[n.kind].maxLength - (n.name.length - prefix.length) }))
+    .reduce((a, b) => (b.room < a.room ? b : a));
+  if (prefix.length > tightest.room) {
+    problems.push(
+      `namePrefix: ${show(prefix)} has ${prefix.length} characters; the ${tightest.stage} ${tightest.kind} name ${show(tightest.name)} ` +
+        `would exceed the ${NAME_RULES[tightest.kind].maxLength} characters AWS allows, so namePrefix may have at most ${tightest.room}`,
+    );
+  }
+}
+
+function checkZones(s: Settings, problems: string[]): void {
+  const zones = s.availabilityZones;
+  const letters = KNOWN_ZONE_LETTERS[s.region];
+  zones.forEach((zone, i) => {
+    const suffix = zone.slice(s.region.length);
+    if (!zone.startsWith(s.region) || !/^[a-z]$/.test(suffix)) {
+      problems.push(`availabilityZones[${i}]: ${show(zone)} is not a zone of region ${show(s.region)}; zones are named like "${s.region}a"`);
+    } else if (letters && !letters.includes(suffix)) {
+      problems.push(
+        `availabilityZones[${i}]: ${show(zone)} does not exist in ${s.region}; its zones are ${[...letters].map((l) => s.region + l).join(", ")}`,
+      );
+    }
+  });
+  if (new Set(zones).size !== zones.length) problems.push(`availabilityZones: ${show(zones)} lists a zone twice`);
+  if (zones.length < 2) {
+    problems.push(`availabilityZones: ${show(zones)} must name at least 2 zones (RDS subnet groups and load balancers span two or more)`);
+  }
+}
+
+function checkSubnets(s: Settings, problems: string[]): void {
+  const vpc = parseCidr(s.network.cidr);
+  if (!vpc) {
+    problems.push(`network.cidr: ${show(s.network.cidr)} is not an IPv4 CIDR block (example: 10.0.0.0/16)`);
+  } else if (vpc.prefixLength < 16 || vpc.prefixLength > 28) {
+    problems.push(`network.cidr: ${show(s.network.cidr)} has a /${vpc.prefixLength} mask; AWS allows VPCs from /16 to /28`);
+  }
+  const subnets: Array<{ setting: string; cidr: Cidr }> = [];
+  for (const kind of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
+    const list = s.network[kind];
+    if (list.length !== s.availabilityZones.length) {
+      problems.push(
+        `network.${kind}: ${show(list)} has ${list.length} subnets but availabilityZones names ${s.availabilityZones.length}; give one per zone`,
+      );
+    }
+    for (const [i, text] of list.entries()) {
+      const setting = `network.${kind}[${i}]`;
+      const cidr = parseCidr(text);
+      const clash = cidr && subnets.find((other) => overlaps(other.cidr, cidr));
+      if (!cidr) problems.push(`${setting}: ${show(text)} is not an IPv4 CIDR block (example: 10.0.1.0/24)`);
+      else if (cidr.prefixLength > 28) problems.push(`${setting}: ${show(text)} is smaller than /28, the smallest subnet AWS allows`);
+      else if (vpc && !contains(vpc, cidr)) problems.push(`${setting}: ${show(text)} lies outside the VPC ${s.network.cidr}`);
+      else if (clash) problems.push(`${setting}: ${show(text)} overlaps ${clash.setting} (${clash.cidr.text})`);
+      else subnets.push({ setting, cidr });
+    }
+  }
+}
+
+function checkDatabase(s: Settings, today: Date, problems: string[]): void {
+  const { engineVersion, instanceClass } = s.database;
+  const major = engineVersion.split(".")[0];
+  const ends = POSTGRES_STANDARD_SUPPORT_ENDS[major];
+  const supported = Object.entries(POSTGRES_STANDARD_SUPPORT_ENDS)
+    .filter(([, end]) => new Date(end) >= today)
+    .map(([m]) => m);
+  if (!ends || new Date(ends) < today) {
+    problems.push(
+      `database.engineVersion: ${show(engineVersion)} is not a PostgreSQL major in RDS standard support; allowed: ${supported.join(", ")}`,
+    );
+  }
+  const family = instanceClass.split(".")[1];
+  if (RETIRED_DB_FAMILIES.includes(family)) {
+    problems.push(`database.instanceClass: ${show(instanceClass)} is a retired generation; use "db.t4g.micro" or "db.t3.micro" (free tier)`);
+  }
+}
+
+function checkService(s: Settings, problems: string[]): void {
+  const { cpu, memoryMiB } = s.service;
+  const options = fargateMemoryOptions(cpu);
+  if (options.length === 0) {
+    problems.push(`service.cpu: ${cpu} is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384`);
+  } else if (!options.includes(memoryMiB)) {
+    problems.push(`service.memoryMiB: ${memoryMiB} does not pair with cpu ${cpu} on Fargate; allowed: ${options.join(", ")}`);
+  }
+}
+
+function checkScaling(s: Settings, problems: string[]): void {
+  for (const policy of ["requestCount", "cpu"] as const) {
+    const { minCapacity, desiredCount, maxCapacity } = s.autoscaling[policy];
+    if (!(minCapacity <= desiredCount && desiredCount <= maxCapacity)) {
+      problems.push(
+        `autoscaling.${policy}: minCapacity ${minCapacity}, desiredCount ${desiredCount}, maxCapacity ${maxCapacity} ` +
+          `must satisfy minCapacity <= desiredCount <= maxCapacity`,
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading.
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const where = (path: PropertyKey[]) =>
+    path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
+  if (issue.code === "unrecognized_keys") {
+    const object = issue.input as Record<string, unknown>;
+    return issue.keys.map(
+      (key) => `${where([...issue.path, key])}: unknown setting (given ${show(object[key])}); ${issue.message}`,
+    );
+  }
+  const value = "input" in issue ? issue.input : issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], input);
+  const given = value === undefined ? "missing," : show(value);
+  return [`${where(issue.path) || "(top level)"}: ${given} ${issue.message}`];
+}
+
+export interface ParseOptions {
+  /** Where the input came from, for messages. @default "settings" */
+  readonly source?: string;
+  /** The day support windows are judged on. @default - now */
+  readonly today?: Date;
+}
+
+let lessonDefaults: Settings | undefined;
+
+/** The lesson's values: the settings when nothing is overridden. Constructs take their defaults from here. */
+export function defaultSettings(): Settings {
+  lessonDefaults ??= parseSettings({});
+  return lessonDefaults;
+}
+
+/** Validates partial settings and fills in the lesson's defaults; throws ConfigError listing every problem. */
+export function parseSettings(input: unknown, options: ParseOptions = {}): Settings {
+  const source = options.source ?? "settings";
+  const parsed = SettingsSchema.safeParse(input ?? {}, { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.flatMap((issue) => describeIssue(issue, input)), source);
+  }
+  const settings = parsed.data;
+  const problems: string[] = [];
+  checkNamePrefix(settings, problems);
+  checkZones(settings, problems);
+  checkSubnets(settings, problems);
+  checkDatabase(settings, options.today ?? new Date(), problems);
+  checkService(settings, problems);
+  checkScaling(settings, problems);
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return settings;
+}
+
+/** The lesson's settings, overridden by the JSON file named in WORKSHOP_CONFIG when it is set. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const file = env[CONFIG_ENV];
+  if (!file) return parseSettings({});
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError([`${CONFIG_ENV}: ${show(file)} cannot be read (${(e as NodeJS.ErrnoException).code}); unset it or name a JSON file`]);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError([`${CONFIG_ENV}: ${show(file)} is not valid JSON: ${(e as Error).message}`]);
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new ConfigError([`${CONFIG_ENV}: ${show(file)} must hold a JSON object of settings`]);
+  }
+  return parseSettings(input, { source: `settings in ${path}` });
+}

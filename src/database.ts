@@ -1,0 +1,99 @@
+/**
+ * PostgreSQL on RDS in the private subnets. Only the security groups handed to the construct may reach the
+ * database port; no CIDR range ever can. The master password is generated and kept by RDS in Secrets
+ * Manager, so it appears in no code, setting, output or Terraform state.
+ */
+import { Construct } from "constructs";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { defaultSettings, type Settings } from "./config";
+import type { StageNames } from "./naming";
+import type { Network } from "./network";
+import { allowConnection } from "./security-group";
+
+export type DatabaseSettings = Settings["database"];
+
+export interface DatabaseProps {
+  /** The network whose private subnets hold the instance. */
+  readonly network: Network;
+  /** Unique AWS names of the stage. */
+  readonly names: StageNames;
+  /** Security groups allowed to connect on the database port, by a stable id. @default - none */
+  readonly clients?: Readonly<Record<string, SecurityGroup>>;
+  /** Engine, size and lesson profile. @default - the lesson's database: PostgreSQL 17, db.t4g.micro, 20 GiB */
+  readonly settings?: Partial<DatabaseSettings>;
+}
+
+export class Database extends Construct {
+  static readonly ENGINE = "postgres";
+  readonly instance: DbInstance;
+  readonly subnetGroup: DbSubnetGroup;
+  readonly securityGroup: SecurityGroup;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** ARN of the Secrets Manager secret RDS keeps the master password in. */
+  readonly masterPasswordSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const settings = { ...defaultSettings().database, ...props.settings };
+    const { network, names } = props;
+    this.port = settings.port;
+    this.databaseName = settings.databaseName;
+    this.masterUsername = settings.masterUsername;
+
+    this.subnetGroup = new DbSubnetGroup(this, "subnet-group", {
+      name: names.of(settings.subnetGroupName),
+      description: "The private subnets of the main VPC",
+      subnetIds: network.privateSubnets.map(({ subnet }) => subnet.id),
+    });
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: names.of("database"),
+      description: `PostgreSQL on port ${settings.port}, from client security groups only`,
+      vpcId: network.vpc.id,
+      tags: { Name: names.of("database") },
+    });
+
+    const identifier = names.of("postgres");
+    this.instance = new DbInstance(this, "instance", {
+      identifier,
+      engine: Database.ENGINE,
+      engineVersion: settings.engineVersion,
+      // Stay in standard support: never fall into paid Extended Support.
+      engineLifecycleSupport: "open-source-rds-extended-support-disabled",
+      autoMinorVersionUpgrade: true,
+      instanceClass: settings.instanceClass,
+      allocatedStorage: settings.allocatedStorageGiB,
+      storageType: "gp3",
+      storageEncrypted: true,
+      dbName: settings.databaseName,
+      username: settings.masterUsername,
+      manageMasterUserPassword: true,
+      port: settings.port,
+      dbSubnetGroupName: this.subnetGroup.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      publiclyAccessible: false,
+      multiAz: settings.enableMultiAz,
+      backupRetentionPeriod: settings.backupRetentionDays,
+      copyTagsToSnapshot: true,
+      skipFinalSnapshot: settings.skipFinalSnapshot,
+      finalSnapshotIdentifier: settings.skipFinalSnapshot ? undefined : `${identifier}-final`,
+      deletionProtection: settings.enableDeletionProtection,
+    });
+    this.masterPasswordSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+
+    for (const [clientId, client] of Object.entries(props.clients ?? {})) this.allowFrom(clientId, client);
+  }
+
+  /** Lets `client` connect on the database port (rules "<clientId>-egress" and "<clientId>-ingress"). */
+  allowFrom(clientId: string, client: SecurityGroup): void {
+    allowConnection(this, clientId, {
+      from: client,
+      to: this.securityGroup,
+      port: this.port,
+      description: `PostgreSQL from ${clientId}`,
+    });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * AWS names that must be unique in an account and region. Each carries the name prefix and the stage,
+ * so that the stages can be deployed side by side. Config validation checks every name of every stage
+ * against the limits below, so a construct never meets a name AWS would reject.
+ */
+
+/** Characters the target group name spends on its replacement suffix (see LoadBalancer). */
+export const TARGET_GROUP_SUFFIX_LENGTH = 4;
+
+export interface NameRule {
+  readonly maxLength: number;
+  /** A prefix AWS reserves for this kind of name. */
+  readonly reservedStart?: string;
+}
+
+export type NameKind =
+  | "dbSubnetGroup"
+  | "dbInstance"
+  | "securityGroup"
+  | "repository"
+  | "cluster"
+  | "taskFamily"
+  | "logGroup"
+  | "role"
+  | "loadBalancer"
+  | "targetGroup";
+
+export const NAME_RULES: Readonly<Record<NameKind, NameRule>> = {
+  dbSubnetGroup: { maxLength: 255 },
+  dbInstance: { maxLength: 63 },
+  securityGroup: { maxLength: 255, reservedStart: "sg-" },
+  repository: { maxLength: 256 },
+  cluster: { maxLength: 255 },
+  taskFamily: { maxLength: 255 },
+  logGroup: { maxLength: 512 },
+  role: { maxLength: 64 },
+  loadBalancer: { maxLength: 32, reservedStart: "internal-" },
+  targetGroup: { maxLength: 32 },
+};
+
+/** The unique AWS names of one stage. Role and security-group names take a role suffix. */
+export class StageNames {
+  /** "<prefix>-<stage>", the stem of every other name. */
+  readonly base: string;
+
+  constructor(prefix: string, stage: string) {
+    this.base = `${prefix}-${stage}`;
+  }
+
+  /** "<prefix>-<stage>-<suffix>" */
+  of(suffix: string): string {
+    return `${this.base}-${suffix}`;
+  }
+
+  /** The ECR repository, namespaced by prefix and stage: "<prefix>-<stage>/<app>". */
+  repository(app: string): string {
+    return `${this.base}/${app}`;
+  }
+
+  logGroup(app: string): string {
+    return `/ecs/${this.base}/${app}`;
+  }
+
+  /** Every name the stage uses, with its kind, for validation. The target group suffix is a placeholder. */
+  all(app: string, dbSubnetGroup: string): Array<{ kind: NameKind; name: string }> {
+    return [
+      { kind: "dbSubnetGroup", name: this.of(dbSubnetGroup) },
+      { kind: "dbInstance", name: this.of("postgres") },
+      ...["database", "tasks", "alb"].map((role) => ({ kind: "securityGroup" as const, name: this.of(role) })),
+      { kind: "repository", name: this.repository(app) },
+      { kind: "cluster", name: this.base },
+      { kind: "taskFamily", name: this.of(app) },
+      { kind: "logGroup", name: this.logGroup(app) },
+      ...["task-execution", "task"].map((role) => ({ kind: "role" as const, name: this.of(role) })),
+      { kind: "loadBalancer", name: this.base },
+      { kind: "targetGroup", name: this.of("x".repeat(TARGET_GROUP_SUFFIX_LENGTH)) },
+    ];
+  }
+}
+
+/** The lesson's stages in order; each contains everything of the one before. */
+export const STAGE_NAMES = ["vpc-only", "db", "fargate", "alb", "autoscaling"] as const;
+export type StageName = (typeof STAGE_NAMES)[number];

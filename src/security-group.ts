@@ -1,0 +1,57 @@
+/**
+ * Security groups with standalone rule resources (aws_vpc_security_group_*_rule): one rule per resource,
+ * no inline rules, so groups that reference each other never form a dependency cycle or overwrite
+ * each other's rules.
+ */
+import { Construct } from "constructs";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+
+/** The other end of a rule: another security group, or an address range. */
+export type Peer = { readonly securityGroup: SecurityGroup } | { readonly cidrIpv4: string } | { readonly cidrIpv6: string };
+
+export const ANYWHERE_IPV4: Peer = { cidrIpv4: "0.0.0.0/0" };
+export const ANYWHERE_IPV6: Peer = { cidrIpv6: "::/0" };
+
+export interface RuleProps {
+  /** The group the rule belongs to. */
+  readonly group: SecurityGroup;
+  readonly peer: Peer;
+  /** TCP port. */
+  readonly port: number;
+  readonly description: string;
+}
+
+function ruleConfig({ group, peer, port, description }: RuleProps) {
+  return {
+    securityGroupId: group.id,
+    ipProtocol: "tcp",
+    fromPort: port,
+    toPort: port,
+    description,
+    ...("securityGroup" in peer ? { referencedSecurityGroupId: peer.securityGroup.id } : peer),
+  };
+}
+
+export function allowIngress(scope: Construct, id: string, props: RuleProps): VpcSecurityGroupIngressRule {
+  return new VpcSecurityGroupIngressRule(scope, id, ruleConfig(props));
+}
+
+export function allowEgress(scope: Construct, id: string, props: RuleProps): VpcSecurityGroupEgressRule {
+  return new VpcSecurityGroupEgressRule(scope, id, ruleConfig(props));
+}
+
+/**
+ * Lets `from` open TCP connections to `to` on `port`: an egress rule on `from` and an ingress rule on
+ * `to`, with ids "<id>-egress" and "<id>-ingress".
+ */
+export function allowConnection(
+  scope: Construct,
+  id: string,
+  props: { from: SecurityGroup; to: SecurityGroup; port: number; description: string },
+): void {
+  const { from, to, port, description } = props;
+  allowEgress(scope, `${id}-egress`, { group: from, peer: { securityGroup: to }, port, description });
+  allowIngress(scope, `${id}-ingress`, { group: to, peer: { securityGroup: from }, port, description });
+}

@@ -1,0 +1,109 @@
+/**
+ * The lesson's stages. Each is its own TerraformStack with its own state, and each contains everything of
+ * the stage before it at the same construct ids, so at the same Terraform addresses.
+ */
+import { Construct } from "constructs";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { Settings } from "./config";
+import { Database } from "./database";
+import { STAGE_NAMES, StageNames, type StageName } from "./naming";
+import { Network } from "./network";
+
+export { STAGE_NAMES, type StageName } from "./naming";
+
+/** What each stage adds to the one before it. */
+export const STAGE_ADDS: Readonly<Record<StageName, string>> = {
+  "vpc-only": "VPC, 3 public and 3 private subnets over 3 zones, internet gateway, route tables",
+  db: "PostgreSQL on RDS in a private DB subnet group, password kept by RDS in Secrets Manager, security group",
+  fargate: "ECR repository, ECS Fargate cluster, task definition, service, log group, IAM roles",
+  alb: "internet-facing Application Load Balancer in front of 3 tasks, tasks reachable only from it",
+  autoscaling: "service auto scaling with target tracking on requests per target",
+};
+
+/** True when `stage` contains the lesson of `lesson` (every stage contains itself and all before it). */
+export function stageIncludes(stage: StageName, lesson: StageName): boolean {
+  return STAGE_NAMES.indexOf(stage) >= STAGE_NAMES.indexOf(lesson);
+}
+
+export interface WorkshopStageProps {
+  readonly settings: Settings;
+  /**
+   * Plan without AWS: the provider skips credential and account checks and local state stays in the stack's
+   * folder. Only the offline tools switch it on; a deploy never does.
+   * @default false
+   */
+  readonly offline?: boolean;
+}
+
+export class WorkshopStage extends TerraformStack {
+  readonly stage: StageName;
+  readonly names: StageNames;
+  readonly network: Network;
+  readonly database?: Database;
+
+  constructor(scope: Construct, stage: StageName, props: WorkshopStageProps) {
+    super(scope, stage);
+    const { settings } = props;
+    const offline = props.offline ?? false;
+    this.stage = stage;
+    this.names = new StageNames(settings.namePrefix, stage);
+    const has = (lesson: StageName) => stageIncludes(stage, lesson);
+
+    new AwsProvider(this, "aws", {
+      region: settings.region,
+      defaultTags: [{ tags: { project: settings.namePrefix, stage, "managed-by": "cdktf", ...settings.extraTags } }],
+      ...(offline && { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true" }),
+    });
+    this.configureBackend(settings, offline);
+
+    this.network = new Network(this, "network", { availabilityZones: settings.availabilityZones, settings: settings.network });
+    this.output("vpc_id", this.network.vpc.id, "ID of the VPC");
+    this.output("public_subnet_ids", this.network.publicSubnets.map(({ subnet }) => subnet.id), "Public subnets, in zone order");
+    this.output("private_subnet_ids", this.network.privateSubnets.map(({ subnet }) => subnet.id), "Private subnets, in zone order");
+    if (!has("db")) return;
+
+    const database = new Database(this, "database", { network: this.network, names: this.names, settings: settings.database });
+    this.database = database;
+    this.output("database_address", database.instance.address, "Host name of the PostgreSQL instance");
+    this.output("database_port", database.instance.port, "Port of the PostgreSQL instance");
+    this.output("database_name", database.instance.dbName, "Database created on the instance");
+    this.output(
+      "database_master_secret_arn",
+      database.masterPasswordSecretArn,
+      "Secrets Manager secret holding the master password (read it with aws secretsmanager get-secret-value)",
+    );
+  }
+
+  private output(id: string, value: unknown, description: string): TerraformOutput {
+    return new TerraformOutput(this, id, { value, description });
+  }
+
+  private configureBackend(settings: Settings, offline: boolean): void {
+    const backend = settings.backend;
+    if (backend.type === "local") {
+      // Online, cdktf's default: terraform.<stage>.tfstate in the project folder. Offline plans keep theirs apart.
+      if (offline) new LocalBackend(this, { path: `terraform.${this.stage}.tfstate` });
+      return;
+    }
+    const testEndpoints = backend.s3Endpoint !== undefined || backend.dynamodbEndpoint !== undefined;
+    new S3Backend(this, {
+      bucket: backend.bucket,
+      key: `${backend.keyPrefix}/${this.stage}.tfstate`,
+      region: backend.region ?? settings.region,
+      encrypt: true,
+      dynamodbTable: backend.lockTable,
+      ...(testEndpoints && {
+        endpoints: { s3: backend.s3Endpoint, dynamodb: backend.dynamodbEndpoint },
+        usePathStyle: true,
+        skipS3Checksum: true,
+      }),
+      ...(offline && { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: true }),
+    });
+  }
+}
+
+/** All five stages, in lesson order. */
+export function addStages(scope: Construct, props: WorkshopStageProps): WorkshopStage[] {
+  return STAGE_NAMES.map((stage) => new WorkshopStage(scope, stage, props));
+}

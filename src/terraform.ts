@@ -1,0 +1,168 @@
+/**
+ * Running the real Terraform CLI for this project: a CLI config of the project's own (never the user's),
+ * the provider mirror, the offline switch, and init/validate/plan of one synthesized stage.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { ConfigError } from "./config";
+
+/** Folder (ignored by git) for the project's Terraform CLI config and offline output. */
+export const WORK_DIR = ".workshop";
+/** Path of a Terraform provider filesystem mirror; "off" forces the public registry. @default - auto-detected */
+export const MIRROR_ENV = "WORKSHOP_PROVIDER_MIRROR";
+/** "1" switches on offline planning: provider skip flags and dummy credentials. Never set it for a deploy. */
+export const OFFLINE_ENV = "WORKSHOP_OFFLINE";
+/** The synthesized output cdktf deploys from (cdktf.json "output"). */
+export const DEPLOY_OUTDIR = "cdktf.out";
+/** Where offline synthesis goes, so that it never lands where cdktf deploys from. */
+export const OFFLINE_OUTDIR = join(WORK_DIR, "offline");
+
+const MIRROR_CANDIDATES = [
+  "/opt/tf-plugins",
+  join(homedir(), ".terraform.d", "plugins"),
+  join(homedir(), ".local", "share", "terraform", "plugins"),
+  "/usr/local/share/terraform/plugins",
+  "/usr/share/terraform/plugins",
+];
+
+/** "<host>/<namespace>/<type>" of every provider a mirror folder holds. */
+export function mirroredProviders(mirror: string): string[] {
+  const dirs = (path: string) =>
+    existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+  return dirs(mirror).flatMap((host) =>
+    dirs(join(mirror, host)).flatMap((namespace) => dirs(join(mirror, host, namespace)).map((type) => `${host}/${namespace}/${type}`)),
+  );
+}
+
+/** The provider mirror to use: WORKSHOP_PROVIDER_MIRROR, else the first known folder that holds hashicorp/aws. */
+export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const chosen = env[MIRROR_ENV];
+  if (chosen === "off") return undefined;
+  if (chosen) {
+    if (mirroredProviders(chosen).length === 0) {
+      throw new ConfigError(
+        [`${MIRROR_ENV}: "${chosen}" holds no providers (expected <host>/<namespace>/<type>/<version>/...); unset it to auto-detect, or "off"`],
+        "environment",
+      );
+    }
+    return resolve(chosen);
+  }
+  return MIRROR_CANDIDATES.find((dir) => mirroredProviders(dir).includes("registry.terraform.io/hashicorp/aws"));
+}
+
+/** Terraform CLI config: providers the mirror holds come from it, all others from their registries. */
+export function cliConfig(mirror: string | undefined): string {
+  if (!mirror) return "# No provider mirror: providers come from the public registry.\n";
+  const quoted = mirroredProviders(mirror).map((p) => JSON.stringify(p)).join(", ");
+  return `# Written by the project; see ${MIRROR_ENV} in README.md.
+provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = [${quoted}]
+  }
+  direct {
+    exclude = [${quoted}]
+  }
+}
+`;
+}
+
+/** Writes the project's CLI config into .workshop/ and returns its path. */
+export function writeCliConfig(projectDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = join(projectDir, WORK_DIR);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "terraform.rc");
+  writeFileSync(path, cliConfig(findProviderMirror(env)));
+  return path;
+}
+
+/**
+ * The environment for Terraform and cdktf commands of this project. Offline, it adds dummy credentials and
+ * the offline switch, and drops any real AWS profile or session so nothing can reach an account.
+ */
+export function terraformEnv(projectDir: string, options: { offline: boolean }, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = {
+    ...env,
+    TF_CLI_CONFIG_FILE: writeCliConfig(projectDir, env),
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+  };
+  if (!options.offline) return result;
+  for (const key of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"]) {
+    delete result[key];
+  }
+  return {
+    ...result,
+    [OFFLINE_ENV]: "1",
+    AWS_ACCESS_KEY_ID: "offline-dummy-key",
+    AWS_SECRET_ACCESS_KEY: "offline-dummy-secret",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
+/**
+ * Reads the offline switch. It may only synthesize away from cdktf.out, so an offline stack is never the
+ * one `cdktf deploy` applies.
+ */
+export function offlineMode(env: NodeJS.ProcessEnv, outdir: string, projectDir = process.cwd()): boolean {
+  const value = env[OFFLINE_ENV];
+  if (value === undefined || value === "" || value === "0") return false;
+  if (value !== "1") throw new ConfigError([`${OFFLINE_ENV}: "${value}" is not a switch; allowed: "1" (offline planning) or unset`], "environment");
+  if (resolve(projectDir, outdir) === resolve(projectDir, DEPLOY_OUTDIR)) {
+    throw new ConfigError(
+      [`${OFFLINE_ENV}: "1" must not synthesize into ${DEPLOY_OUTDIR}, which cdktf deploys from; use npm run plan:offline, or --output ${OFFLINE_OUTDIR}`],
+      "environment",
+    );
+  }
+  return true;
+}
+
+/** Runs terraform and returns its stdout; throws with the command and its stderr when it fails. */
+export function terraform(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): string {
+  const run = spawnSync("terraform", [...args, "-no-color"], { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (run.error) throw new Error(`terraform ${args[0]}: ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.stderr}${run.stdout}`);
+  return run.stdout;
+}
+
+/** True when a terraform binary is on PATH. */
+export function hasTerraform(): boolean {
+  return !spawnSync("terraform", ["version"], { encoding: "utf8" }).error;
+}
+
+interface PlanJson {
+  resource_changes?: Array<{ address: string; type: string; mode: string; change: { actions: string[] } }>;
+  planned_values?: { outputs?: Record<string, { sensitive: boolean; value?: unknown }> };
+}
+
+export interface StagePlan {
+  /** Planned creations per resource type. */
+  readonly counts: Record<string, number>;
+  /** Addresses of every planned resource. */
+  readonly addresses: string[];
+  /** Names of the planned outputs. */
+  readonly outputs: string[];
+  readonly json: PlanJson;
+}
+
+/** init (once), validate and plan one synthesized stack folder; returns what the plan creates. */
+export function planStack(stackDir: string, env: NodeJS.ProcessEnv): StagePlan {
+  const run = (...args: string[]) => terraform(args, { cwd: stackDir, env });
+  run("init", "-input=false");
+  run("validate");
+  run("plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.tfplan");
+  const json = JSON.parse(run("show", "-json", "plan.tfplan")) as PlanJson;
+  const changes = (json.resource_changes ?? []).filter((c) => c.mode === "managed");
+  const counts: Record<string, number> = {};
+  for (const change of changes) {
+    if (change.change.actions.includes("create")) counts[change.type] = (counts[change.type] ?? 0) + 1;
+  }
+  return {
+    counts,
+    addresses: changes.map((c) => c.address),
+    outputs: Object.keys(json.planned_values?.outputs ?? {}),
+    json,
+  };
+}

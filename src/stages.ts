@@ -5,10 +5,14 @@
 import { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ServiceAutoscaling } from "./autoscaling";
 import type { Settings } from "./config";
 import { Database } from "./database";
+import { LoadBalancer } from "./load-balancer";
 import { STAGE_NAMES, StageNames, type StageName } from "./naming";
 import { Network } from "./network";
+import { ContainerRegistry } from "./registry";
+import { FargateService } from "./service";
 
 export { STAGE_NAMES, type StageName } from "./naming";
 
@@ -41,6 +45,10 @@ export class WorkshopStage extends TerraformStack {
   readonly names: StageNames;
   readonly network: Network;
   readonly database?: Database;
+  readonly registry?: ContainerRegistry;
+  readonly service?: FargateService;
+  readonly loadBalancer?: LoadBalancer;
+  readonly autoscaling?: ServiceAutoscaling;
 
   constructor(scope: Construct, stage: StageName, props: WorkshopStageProps) {
     super(scope, stage);
@@ -73,6 +81,53 @@ export class WorkshopStage extends TerraformStack {
       database.masterPasswordSecretArn,
       "Secrets Manager secret holding the master password (read it with aws secretsmanager get-secret-value)",
     );
+    if (!has("fargate")) return;
+
+    const { service: app, autoscaling: scaling } = settings;
+    const registry = new ContainerRegistry(this, "registry", {
+      names: this.names,
+      appName: app.appName,
+      region: settings.region,
+      settings: settings.registry,
+    });
+    this.registry = registry;
+    this.output("repository_url", registry.repositoryUrl, "ECR repository: <account>.dkr.ecr.<region>.amazonaws.com/<repository>");
+    this.output("docker_login_command", registry.loginCommand, "Logs Docker in to the repository's registry");
+    this.output("docker_tag_command", registry.tagCommand(app.imageTag), `Tags the local image ${app.appName}:latest for the repository`);
+    this.output("docker_push_command", registry.pushCommand(app.imageTag), "Pushes the tagged image");
+
+    // From alb on, the tasks sit behind a load balancer; before it, the lesson browses to a task's public IP.
+    const loadBalancer = has("alb")
+      ? new LoadBalancer(this, "load-balancer", {
+          network: this.network,
+          names: this.names,
+          targetPort: app.containerPort,
+          settings: settings.loadBalancer,
+        })
+      : undefined;
+    this.loadBalancer = loadBalancer;
+    const autoscaled = has("autoscaling");
+    const desiredCount = autoscaled ? scaling[scaling.policy].desiredCount : loadBalancer ? settings.loadBalancer.desiredCount : app.desiredCount;
+    this.service = new FargateService(this, "service", {
+      network: this.network,
+      names: this.names,
+      region: settings.region,
+      registry,
+      database,
+      loadBalancer,
+      openToInternet: !loadBalancer,
+      desiredCount,
+      autoscaled,
+      settings: app,
+    });
+    this.output("cluster_name", this.service.cluster.name, "ECS cluster");
+    this.output("service_name", this.service.service.name, "ECS service");
+    if (!loadBalancer) return;
+
+    this.output("load_balancer_url", loadBalancer.url, "Open this in a browser");
+    if (!autoscaled) return;
+
+    this.autoscaling = new ServiceAutoscaling(this, "autoscaling", { service: this.service, loadBalancer, settings: scaling });
   }
 
   private output(id: string, value: unknown, description: string): TerraformOutput {

@@ -1,0 +1,189 @@
+/**
+ * The app on ECS Fargate: cluster, log group, execution and task roles, task definition and service.
+ * Tasks get the database connection as environment variables and the password from the RDS-managed
+ * secret through the task definition's `secrets`, never as plain environment.
+ */
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { defaultSettings, type Settings } from "./config";
+import type { Database } from "./database";
+import { taskRole, type PolicyStatement } from "./iam";
+import type { LoadBalancer } from "./load-balancer";
+import type { StageNames } from "./naming";
+import type { Network } from "./network";
+import type { ContainerRegistry } from "./registry";
+import { ANYWHERE_IPV4, allowConnection, allowEgress, allowIngress } from "./security-group";
+
+export type ServiceSettings = Settings["service"];
+
+export interface FargateServiceProps {
+  /** Tasks run in its public subnets with a public IP without NAT, in its private subnets without one with NAT. */
+  readonly network: Network;
+  readonly names: StageNames;
+  readonly region: string;
+  /** The stage's repository: the task may pull from it, and imageSource "repository" runs its image. */
+  readonly registry: ContainerRegistry;
+  /** Handed to the container as DB_HOST, DB_PORT, DB_NAME, DB_USER and the secret DB_PASSWORD. @default - no database */
+  readonly database?: Database;
+  /** When given, the service registers with its target group and the tasks admit only its security group. @default - none */
+  readonly loadBalancer?: LoadBalancer;
+  /** Admit the container port from 0.0.0.0/0, so the lesson can browse to a task's public IP. @default false */
+  readonly openToInternet?: boolean;
+  /** Tasks to run. @default settings.desiredCount */
+  readonly desiredCount?: number;
+  /** Application Auto Scaling owns the desired count: Terraform ignores changes to it. @default false */
+  readonly autoscaled?: boolean;
+  /** App name, image, size, logs. @default - the lesson's: my-nginx, public nginx image, 256 CPU / 512 MiB, port 80 */
+  readonly settings?: Partial<ServiceSettings>;
+}
+
+export class FargateService extends Construct {
+  readonly cluster: EcsCluster;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly executionRole: IamRole;
+  readonly taskRole: IamRole;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly service: EcsService;
+  readonly securityGroup: SecurityGroup;
+  readonly containerName: string;
+  readonly containerPort: number;
+  readonly image: string;
+  readonly desiredCount: number;
+  readonly assignPublicIp: boolean;
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    const settings = { ...defaultSettings().service, ...props.settings };
+    const { network, names, registry, database, loadBalancer } = props;
+    this.containerName = settings.appName;
+    this.containerPort = settings.containerPort;
+    this.desiredCount = props.desiredCount ?? settings.desiredCount;
+    this.assignPublicIp = !network.hasNat;
+    this.image = settings.imageSource === "repository" ? registry.imageUri(settings.imageTag) : settings.publicImage;
+
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: names.base,
+      setting: [{ name: "containerInsights", value: settings.enableContainerInsights ? "enabled" : "disabled" }],
+    });
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: names.logGroup(settings.appName),
+      retentionInDays: settings.logRetentionDays,
+    });
+
+    const statements: PolicyStatement[] = [
+      { Sid: "EcrToken", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      {
+        Sid: "PullFromRepository",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: registry.repository.arn,
+      },
+      { Sid: "WriteLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
+    ];
+    if (database) {
+      statements.push({ Sid: "ReadDatabasePassword", Action: ["secretsmanager:GetSecretValue"], Resource: database.masterPasswordSecretArn });
+    }
+    this.executionRole = taskRole(this, "execution-role", {
+      name: names.of("task-execution"),
+      description: "ECS pulls the image, writes logs and reads the database password for the tasks",
+      statements,
+    });
+    this.taskRole = taskRole(this, "task-role", {
+      name: names.of("task"),
+      description: "The app's own AWS permissions: none by default",
+      statements: [],
+    });
+
+    this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
+      family: names.of(settings.appName),
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(settings.cpu),
+      memory: String(settings.memoryMiB),
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      containerDefinitions: JSON.stringify([
+        {
+          name: settings.appName,
+          image: this.image,
+          essential: true,
+          portMappings: [{ containerPort: settings.containerPort, protocol: "tcp" }],
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": this.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": settings.appName },
+          },
+          ...(database && {
+            environment: [
+              { name: "DB_HOST", value: database.instance.address },
+              { name: "DB_PORT", value: String(database.port) },
+              { name: "DB_NAME", value: database.databaseName },
+              { name: "DB_USER", value: database.masterUsername },
+            ],
+            secrets: [{ name: "DB_PASSWORD", valueFrom: `${database.masterPasswordSecretArn}:password::` }],
+          }),
+        },
+      ]),
+    });
+
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: names.of("tasks"),
+      description: `The ${settings.appName} tasks`,
+      vpcId: network.vpc.id,
+      tags: { Name: names.of("tasks") },
+    });
+    allowEgress(this, "egress-https", {
+      group: this.securityGroup,
+      peer: ANYWHERE_IPV4,
+      port: 443,
+      description: "HTTPS: image pulls, logs and the database secret",
+    });
+    if (props.openToInternet) {
+      allowIngress(this, "ingress-from-anywhere", {
+        group: this.securityGroup,
+        peer: ANYWHERE_IPV4,
+        port: settings.containerPort,
+        description: "The lesson browses to the task's public IP",
+      });
+    }
+    if (loadBalancer) {
+      allowConnection(this, "from-load-balancer", {
+        from: loadBalancer.securityGroup,
+        to: this.securityGroup,
+        port: settings.containerPort,
+        description: "Traffic and health checks from the load balancer",
+      });
+    }
+    database?.allowFrom("tasks", this.securityGroup);
+
+    this.service = new EcsService(this, "service", {
+      name: settings.appName,
+      cluster: this.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      launchType: "FARGATE",
+      desiredCount: this.desiredCount,
+      deploymentController: { type: "ECS" },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      networkConfiguration: {
+        subnets: network.workloadSubnets.map(({ subnet }) => subnet.id),
+        securityGroups: [this.securityGroup.id],
+        assignPublicIp: this.assignPublicIp,
+      },
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      ...(loadBalancer && {
+        loadBalancer: [{ targetGroupArn: loadBalancer.targetGroup.arn, containerName: settings.appName, containerPort: settings.containerPort }],
+        healthCheckGracePeriodSeconds: 30,
+        // Creating the service before the listener fails: "target group has no associated load balancer".
+        dependsOn: [loadBalancer.listener],
+      }),
+      ...(props.autoscaled && { lifecycle: { ignoreChanges: ["desired_count"] } }),
+    });
+  }
+}

@@ -64,9 +64,7 @@ describe("parseCidr", () => {
     expect(parseCidr("2001:db8::/32")).toBeUndefined();
   });
 
-  // Known gap (see report): the AWS provider accepts only canonical blocks (Go's net.ParseCIDR rejects
-  // leading zeros), so "010.0.0.0/16" passes our check and fails at plan. Turn into `test` once fixed.
-  test.failing("rejects an octet with a leading zero", () => {
+  test("rejects an octet with a leading zero", () => {
     expect(parseCidr("010.0.0.0/16")).toBeUndefined();
   });
 });

@@ -159,9 +159,7 @@ describe("errors: shape of a setting", () => {
     expect(() => parseSettings({ netwrok: { nat: "single" } })).toThrow(/netwrok: unknown setting \(given \{"nat":"single"\}\)/);
   });
 
-  // Known bug (see report): the top level points to a README.md that does not exist instead of listing
-  // the allowed keys as the sections do. Turn into `test` once src/config.ts lists them.
-  test.failing("an unknown top-level key lists the allowed keys", () => {
+  test("an unknown top-level key lists the allowed keys", () => {
     expect(() => parseSettings({ netwrok: {} })).toThrow(/netwrok: unknown setting .*allowed here: .*namePrefix.*network/);
   });
 
@@ -506,5 +504,53 @@ describe("loadSettings", () => {
     const path = file("bad.json", JSON.stringify({ network: { nat: "double" } }));
     // THEN
     expect(() => loadSettings({ [CONFIG_ENV]: path })).toThrow(/Invalid settings in .*bad\.json:\n.*network\.nat: "double"/);
+  });
+});
+
+describe("defaults that follow other settings", () => {
+  test("changing only the region moves the zones to that region's first three", () => {
+    // GIVEN only a region WHEN parsed THEN its zones are used and the subnets still fit
+    const settings = parseSettings({ region: "us-east-1" });
+    expect(settings.availabilityZones).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect(settings.network.publicSubnetCidrs).toEqual(["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
+  });
+
+  test("two zones get two public and two private subnets carved from the VPC", () => {
+    const settings = parseSettings({ availabilityZones: ["eu-west-1a", "eu-west-1b"] });
+    expect(settings.network.publicSubnetCidrs).toEqual(["10.0.0.0/24", "10.0.1.0/24"]);
+    expect(settings.network.privateSubnetCidrs).toEqual(["10.0.2.0/24", "10.0.3.0/24"]);
+  });
+
+  test("another VPC block gets subnets inside it", () => {
+    const settings = parseSettings({ network: { cidr: "172.16.0.0/20" } });
+    expect(settings.network.publicSubnetCidrs).toEqual(["172.16.0.0/28", "172.16.0.16/28", "172.16.0.32/28"]);
+    expect(settings.network.privateSubnetCidrs).toEqual(["172.16.0.48/28", "172.16.0.64/28", "172.16.0.80/28"]);
+  });
+
+  test("a VPC too small for the derived subnets says which settings to give", () => {
+    const input = { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"], region: "us-east-1", network: { cidr: "10.0.0.0/27" } };
+    expect(() => parseSettings(input)).toThrow(/network\.cidr: "10\.0\.0\.0\/27" has no room for 12 \/28 subnets; give network\.publicSubnetCidrs/);
+  });
+
+  test("standard support lasts through its last day", () => {
+    expect(parseSettings({ database: { engineVersion: "13" } }, { today: new Date("2026-02-28T18:00:00Z") }).database.engineVersion).toBe("13");
+    expect(() => parseSettings({ database: { engineVersion: "13" } }, { today: new Date("2026-03-01T00:00:00Z") })).toThrow(
+      /database\.engineVersion: "13" is not a PostgreSQL major in RDS standard support/,
+    );
+  });
+
+  test("the lesson defaults cannot be changed by a caller", () => {
+    expect(() => defaultSettings().network.publicSubnetCidrs.push("10.0.9.0/24")).toThrow(TypeError);
+    expect(defaultSettings().network.publicSubnetCidrs).toHaveLength(3);
+  });
+
+  test("an unknown key in the s3 backend lists the keys allowed there", () => {
+    expect(() => parseSettings({ backend: { type: "s3", bucket: "my-state", tabel: "x" } })).toThrow(
+      /backend\.tabel: unknown setting \(given "x"\); allowed here: type, bucket, keyPrefix/,
+    );
+  });
+
+  test("a section given as a list says it must be an object", () => {
+    expect(() => parseSettings({ network: ["10.0.0.0/16"] })).toThrow(/network: \["10\.0\.0\.0\/16"\] must be an object of settings/);
   });
 });

@@ -10,7 +10,9 @@ export interface Cidr {
   readonly prefixLength: number;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** Canonical form only: no leading zeros, as AWS and Terraform write CIDR blocks. */
+const OCTET = "(0|[1-9]\\d{0,2})";
+const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}\\/(0|[1-9]\\d?)$`);
 
 /** Parses "a.b.c.d/n"; returns undefined for anything else, including host bits set ("10.0.0.1/16"). */
 export function parseCidr(text: string): Cidr | undefined {
@@ -31,4 +33,14 @@ export function contains(outer: Cidr, inner: Cidr): boolean {
 
 export function overlaps(a: Cidr, b: Cidr): boolean {
   return a.first <= b.last && b.first <= a.last;
+}
+
+/** The first `count` blocks of `prefixLength` inside `outer`, or undefined when they do not fit. */
+export function carve(outer: Cidr, prefixLength: number, count: number): string[] | undefined {
+  const size = 2 ** (32 - prefixLength);
+  if (prefixLength < outer.prefixLength || outer.first + size * count - 1 > outer.last) return undefined;
+  return Array.from({ length: count }, (_, i) => {
+    const first = outer.first + i * size;
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join(".")}/${prefixLength}`;
+  });
 }

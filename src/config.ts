@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { carve, contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { NAME_RULES, STAGE_NAMES, StageNames } from "./naming";
 
 export const CONFIG_ENV = "WORKSHOP_CONFIG";
@@ -46,18 +46,26 @@ function flag(defaultValue: boolean, description: string) {
   return z.boolean({ error: "must be true or false" }).default(defaultValue).describe(description);
 }
 
+/** An object whose unknown keys are errors that list the keys allowed there. */
+function strictGroup<S extends z.ZodRawShape>(shape: S) {
+  const allowed = `allowed here: ${Object.keys(shape).join(", ")}`;
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? allowed : issue.code === "invalid_type" ? `must be an object of settings; ${allowed}` : undefined,
+  });
+}
+
 /** A group of settings: unknown keys are errors that list the keys allowed here. */
 function section<S extends z.ZodRawShape>(shape: S, description: string) {
-  const allowed = `allowed here: ${Object.keys(shape).join(", ")}`;
-  const group = z.strictObject(shape, { error: (issue) => (issue.code === "unrecognized_keys" ? allowed : undefined) });
+  const group = strictGroup(shape);
   // Every field of a section has a default, so an absent section is an empty one.
   const empty = {} as z.input<typeof group>;
   return group.prefault(empty).describe(description);
 }
 
 const cidrBlock = z.string({ error: "must be an IPv4 CIDR block such as 10.0.0.0/16" }).describe("IPv4 CIDR block");
-const cidrList = (defaults: string[], description: string) =>
-  z.array(cidrBlock, { error: "must be a list of IPv4 CIDR blocks" }).default(defaults).describe(description);
+const cidrList = (description: string) =>
+  z.array(cidrBlock, { error: "must be a list of IPv4 CIDR blocks" }).optional().describe(description);
 
 /** Retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -69,15 +77,13 @@ const url = z.url({ error: "must be a URL such as http://127.0.0.1:4566" });
 
 const network = section(
   {
-    name: z.string().min(1).default("main").describe('Name tag of the VPC. @default "main"'),
+    name: z.string({ error: "must be a non-empty string" }).min(1, { error: "must be a non-empty string" }).default("main").describe('Name tag of the VPC. @default "main"'),
     cidr: cidrBlock.default("10.0.0.0/16").describe('VPC CIDR block. @default "10.0.0.0/16"'),
     publicSubnetCidrs: cidrList(
-      ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
-      "One public subnet per availability zone, in zone order.",
+      "One public subnet per availability zone, in zone order. @default the VPC's first blocks 8 bits smaller (at most /28), one per zone: 10.0.0.0/24, 10.0.1.0/24, 10.0.2.0/24",
     ),
     privateSubnetCidrs: cidrList(
-      ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"],
-      "One private subnet per availability zone, in zone order.",
+      "One private subnet per availability zone, in zone order. @default the blocks after the public ones: 10.0.3.0/24, 10.0.4.0/24, 10.0.5.0/24",
     ),
     nat: oneOf(
       ["none", "single", "perAz"],
@@ -205,8 +211,9 @@ const autoscaling = section(
   "Service auto scaling (stage autoscaling).",
 );
 
-const s3Backend = z
-  .strictObject({
+const regionName = pattern(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, 'must be an AWS region such as "eu-west-1"');
+
+const s3Backend = strictGroup({
     type: z.literal("s3"),
     bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens").describe(
       "Bucket holding the state; each stage writes <keyPrefix>/<stage>.tfstate.",
@@ -214,34 +221,31 @@ const s3Backend = z
     keyPrefix: pattern(/^[A-Za-z0-9!_.*'()/-]+$/, "must be an S3 key prefix without spaces").default("container-workshop").describe(
       '@default "container-workshop"',
     ),
-    region: z.string().optional().describe("Region of the bucket. @default the region setting"),
+    region: regionName.optional().describe("Region of the bucket. @default the region setting"),
     lockTable: z.string().min(3).optional().describe("DynamoDB table (partition key LockID) that locks the state. @default - no lock"),
     s3Endpoint: url.optional().describe("S3-compatible endpoint, for tests. @default - AWS"),
     dynamodbEndpoint: url.optional().describe("DynamoDB-compatible endpoint, for tests. @default - AWS"),
-  })
-  .describe("State in S3, one key per stage.");
+  }).describe("State in S3, one key per stage.");
 
 const backend = z
-  .discriminatedUnion("type", [z.strictObject({ type: z.literal("local") }).describe("State files in the project folder."), s3Backend], {
+  .discriminatedUnion("type", [strictGroup({ type: z.literal("local") }).describe("State files in the project folder."), s3Backend], {
     error: 'must be {"type": "local"} or {"type": "s3", "bucket": ...}',
   })
   .default({ type: "local" })
   .describe('Where each stage keeps its Terraform state. @default {"type": "local"}');
 
-export const SettingsSchema = z
-  .strictObject(
-    {
+export const SettingsSchema = strictGroup({
       $schema: z.string().optional().describe("Path or URL of this schema, for editors."),
       namePrefix: pattern(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and hyphens, starting with a letter")
         .default("workshop")
         .describe('Starts every AWS name that must be unique, followed by the stage. @default "workshop"'),
-      region: pattern(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, 'must be an AWS region such as "eu-west-1"')
+      region: regionName
         .default("eu-west-1")
         .describe('@default "eu-west-1"'),
       availabilityZones: z
         .array(z.string(), { error: "must be a list of availability zone names" })
-        .default(["eu-west-1a", "eu-west-1b", "eu-west-1c"])
-        .describe('Zones of the region, one public and one private subnet each. @default ["eu-west-1a", "eu-west-1b", "eu-west-1c"]'),
+        .optional()
+        .describe('Zones of the region, one public and one private subnet each. @default the region\'s first three: ["eu-west-1a", "eu-west-1b", "eu-west-1c"]'),
       extraTags: z.record(z.string(), z.string({ error: "must be a string (tag values are text)" }), { error: "must map tag names to string values" }).default({}).describe(
         "Tags merged over the common tags (project, stage, managed-by) on every resource. @default {}",
       ),
@@ -252,12 +256,14 @@ export const SettingsSchema = z
       service,
       loadBalancer,
       autoscaling,
-    },
-    { error: (issue) => (issue.code === "unrecognized_keys" ? "see the settings reference in README.md" : undefined) },
-  )
-  .describe("Settings of the container workshop stages. Every field is optional; defaults are the lesson's values.");
+}).describe("Settings of the container workshop stages. Every field is optional; defaults are the lesson's values.");
 
-export type Settings = z.output<typeof SettingsSchema>;
+type ParsedSettings = z.output<typeof SettingsSchema>;
+/** The settings with every default applied, zones and subnets included. */
+export type Settings = Omit<ParsedSettings, "availabilityZones" | "network"> & {
+  availabilityZones: string[];
+  network: Required<ParsedSettings["network"]>;
+};
 export type SettingsInput = z.input<typeof SettingsSchema>;
 export type NatMode = Settings["network"]["nat"];
 export type ScalingRange = Settings["autoscaling"]["cpu"];
@@ -331,7 +337,6 @@ function checkNamePrefix(s: Settings, problems: string[]): void {
   const prefix = s.namePrefix;
   if (prefix.includes("--") || prefix.endsWith("-")) {
     problems.push(`namePrefix: ${show(prefix)} must not end with a hyphen or hold two in a row (AWS rejects such names)`);
-    return;
   }
   const names = STAGE_NAMES.flatMap((stage) =>
     new StageNames(prefix, stage).all(s.service.appName, s.database.subnetGroupName).map((n) => ({ stage, ...n })),
@@ -406,10 +411,12 @@ function checkDatabase(s: Settings, today: Date, problems: string[]): void {
   const { engineVersion, instanceClass } = s.database;
   const major = engineVersion.split(".")[0];
   const ends = POSTGRES_STANDARD_SUPPORT_ENDS[major];
+  // Support ends at the end of the given day; compare calendar days, as ISO dates compare as strings.
+  const day = today.toISOString().slice(0, 10);
   const supported = Object.entries(POSTGRES_STANDARD_SUPPORT_ENDS)
-    .filter(([, end]) => new Date(end) >= today)
+    .filter(([, end]) => end >= day)
     .map(([m]) => m);
-  if (!ends || new Date(ends) < today) {
+  if (!ends || ends < day) {
     problems.push(
       `database.engineVersion: ${show(engineVersion)} is not a PostgreSQL major in RDS standard support; allowed: ${supported.join(", ")}`,
     );
@@ -466,11 +473,48 @@ export interface ParseOptions {
   readonly today?: Date;
 }
 
+/** Zones default to the region's first three; subnets to consecutive blocks of the VPC, public first. */
+function withDerivedDefaults(parsed: ParsedSettings, problems: string[]): Settings {
+  const letters = (KNOWN_ZONE_LETTERS[parsed.region] ?? "abc").slice(0, 3);
+  const zones = parsed.availabilityZones ?? [...letters].map((letter) => parsed.region + letter);
+  const { publicSubnetCidrs, privateSubnetCidrs } = parsed.network;
+  let blocks: string[] = [];
+  const vpc = parseCidr(parsed.network.cidr);
+  if (vpc && (!publicSubnetCidrs || !privateSubnetCidrs)) {
+    const prefixLength = Math.min(vpc.prefixLength + 8, 28);
+    const carved = carve(vpc, prefixLength, 2 * zones.length);
+    if (carved) blocks = carved;
+    else {
+      problems.push(
+        `network.cidr: ${show(parsed.network.cidr)} has no room for ${2 * zones.length} /${prefixLength} subnets; ` +
+          `give network.publicSubnetCidrs and network.privateSubnetCidrs, or a larger VPC`,
+      );
+    }
+  }
+  return {
+    ...parsed,
+    availabilityZones: zones,
+    network: {
+      ...parsed.network,
+      publicSubnetCidrs: publicSubnetCidrs ?? blocks.slice(0, zones.length),
+      privateSubnetCidrs: privateSubnetCidrs ?? blocks.slice(zones.length),
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 let lessonDefaults: Settings | undefined;
 
 /** The lesson's values: the settings when nothing is overridden. Constructs take their defaults from here. */
 export function defaultSettings(): Settings {
-  lessonDefaults ??= parseSettings({});
+  lessonDefaults ??= deepFreeze(parseSettings({}));
   return lessonDefaults;
 }
 
@@ -481,8 +525,8 @@ export function parseSettings(input: unknown, options: ParseOptions = {}): Setti
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.flatMap((issue) => describeIssue(issue, input)), source);
   }
-  const settings = parsed.data;
   const problems: string[] = [];
+  const settings = withDerivedDefaults(parsed.data, problems);
   checkNamePrefix(settings, problems);
   checkZones(settings, problems);
   checkSubnets(settings, problems);

@@ -6,7 +6,7 @@
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
-import { defaultSettings, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { LoadBalancer } from "./load-balancer";
 import type { FargateService } from "./service";
 
@@ -28,7 +28,7 @@ export class ServiceAutoscaling extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
-    const settings = { ...defaultSettings().autoscaling, ...props.settings };
+    const settings = withDefaults(defaultSettings().autoscaling, props.settings);
     const { service, loadBalancer } = props;
     const range = settings[settings.policy];
     if (!(range.minCapacity <= service.desiredCount && service.desiredCount <= range.maxCapacity)) {

@@ -510,6 +510,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** `defaults` with every override that is not undefined: what constructs do with their optional settings. */
+export function withDefaults<T extends object>(defaults: T, overrides: Partial<T> = {}): T {
+  const given = Object.entries(overrides).filter(([, value]) => value !== undefined);
+  return { ...defaults, ...(Object.fromEntries(given) as Partial<T>) };
+}
+
 let lessonDefaults: Settings | undefined;
 
 /** The lesson's values: the settings when nothing is overridden. Constructs take their defaults from here. */

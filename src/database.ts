@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { StageNames } from "./naming";
 import type { Network } from "./network";
 import { allowConnection } from "./security-group";
@@ -38,7 +38,7 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const settings = { ...defaultSettings().database, ...props.settings };
+    const settings = withDefaults(defaultSettings().database, props.settings);
     const { network, names } = props;
     this.port = settings.port;
     this.databaseName = settings.databaseName;
@@ -51,7 +51,8 @@ export class Database extends Construct {
     });
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: names.of("database"),
-      description: `PostgreSQL on port ${settings.port}, from client security groups only`,
+      // A security group's description cannot change in place; keep settings out of it.
+      description: "PostgreSQL, from client security groups only",
       vpcId: network.vpc.id,
       tags: { Name: names.of("database") },
     });

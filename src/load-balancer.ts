@@ -9,7 +9,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "./config";
 import { TARGET_GROUP_SUFFIX_LENGTH, type StageNames } from "./naming";
 import type { Network } from "./network";
 import { ANYWHERE_IPV4, ANYWHERE_IPV6, allowIngress } from "./security-group";
@@ -37,7 +37,7 @@ export class LoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    const settings = { ...defaultSettings().loadBalancer, ...props.settings };
+    const settings = withDefaults(defaultSettings().loadBalancer, props.settings);
     const { network, names, targetPort } = props;
     const zones = new Set(network.publicSubnets.map(({ zone }) => zone));
     if (zones.size < 2) {
@@ -49,7 +49,7 @@ export class LoadBalancer extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: names.of("alb"),
-      description: `HTTP on port ${settings.listenerPort} from the internet`,
+      description: "Application Load Balancer: HTTP from the internet",
       vpcId: network.vpc.id,
       tags: { Name: names.of("alb") },
     });
@@ -74,7 +74,10 @@ export class LoadBalancer extends Construct {
     // Attributes that force a new target group are hashed into its name, so a replacement gets a fresh
     // name and is created before the old one is destroyed: the listener is never left pointing at nothing.
     const replacementKey = { port: targetPort, protocol: "HTTP", targetType: "ip" };
-    const suffix = createHash("sha256").update(JSON.stringify(replacementKey)).digest("hex").slice(0, TARGET_GROUP_SUFFIX_LENGTH);
+    const suffix = createHash("sha256")
+      .update(JSON.stringify({ ...replacementKey, vpc: network.cidr }))
+      .digest("hex")
+      .slice(0, TARGET_GROUP_SUFFIX_LENGTH);
     this.targetGroup = new LbTargetGroup(this, "target-group", {
       name: names.of(suffix),
       port: replacementKey.port,

@@ -13,7 +13,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { defaultSettings, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "./config";
 
 export type NetworkSettings = Settings["network"];
 
@@ -39,15 +39,23 @@ export class Network extends Construct {
   /** One per zone; each routes 0.0.0.0/0 to a NAT gateway only when NAT is on. */
   readonly privateRouteTables: RouteTable[];
   readonly natGateways: NatGateway[];
+  /** The VPC's CIDR block, as configured (a new block replaces the VPC). */
+  readonly cidr: string;
   /** True when the private subnets can reach the internet through NAT. */
   readonly hasNat: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const settings = { ...defaultSettings().network, ...props.settings };
+    const settings = withDefaults(defaultSettings().network, props.settings);
     const zones = props.availabilityZones;
+    for (const kind of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
+      if (settings[kind].length !== zones.length) {
+        throw new Error(`Network: ${kind} has ${settings[kind].length} blocks for ${zones.length} availability zones; give one per zone`);
+      }
+    }
     const letter = (zone: string) => zone.slice(-1);
     this.hasNat = settings.nat !== "none";
+    this.cidr = settings.cidr;
 
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: settings.cidr,

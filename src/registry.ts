@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { defaultSettings, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { StageNames } from "./naming";
 
 export type RegistrySettings = Settings["registry"];
@@ -32,7 +32,7 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    const settings = { ...defaultSettings().registry, ...props.settings };
+    const settings = withDefaults(defaultSettings().registry, props.settings);
     this.region = props.region;
     this.appName = props.appName;
 

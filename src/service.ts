@@ -10,7 +10,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { Database } from "./database";
 import { taskRole, type PolicyStatement } from "./iam";
 import type { LoadBalancer } from "./load-balancer";
@@ -58,7 +58,7 @@ export class FargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    const settings = { ...defaultSettings().service, ...props.settings };
+    const settings = withDefaults(defaultSettings().service, props.settings);
     const { network, names, registry, database, loadBalancer } = props;
     this.containerName = settings.appName;
     this.containerPort = settings.containerPort;
@@ -132,7 +132,7 @@ export class FargateService extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: names.of("tasks"),
-      description: `The ${settings.appName} tasks`,
+      description: "Fargate tasks of the service",
       vpcId: network.vpc.id,
       tags: { Name: names.of("tasks") },
     });

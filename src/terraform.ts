@@ -2,7 +2,7 @@
  * Running the real Terraform CLI for this project: a CLI config of the project's own (never the user's),
  * the provider mirror, the offline switch, and init/validate/plan of one synthesized stage.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -119,12 +119,21 @@ export function offlineMode(env: NodeJS.ProcessEnv, outdir: string, projectDir =
   return true;
 }
 
-/** Runs terraform and returns its stdout; throws with the command and its stderr when it fails. */
-export function terraform(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): string {
-  const run = spawnSync("terraform", [...args, "-no-color"], { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (run.error) throw new Error(`terraform ${args[0]}: ${run.error.message}`);
-  if (run.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.stderr}${run.stdout}`);
-  return run.stdout;
+/** Runs terraform and resolves to its stdout; rejects with the command and its output when it fails. */
+export function terraform(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("terraform", [...args, "-no-color"], { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", (error) => reject(new Error(`terraform ${args[0]}: ${error.message}`)));
+    child.on("close", (code) => {
+      const out = Buffer.concat(stdout).toString("utf8");
+      if (code === 0) resolvePromise(out);
+      else reject(new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${Buffer.concat(stderr).toString("utf8")}${out}`));
+    });
+  });
 }
 
 /** True when a terraform binary is on PATH. */
@@ -147,13 +156,13 @@ export interface StagePlan {
   readonly json: PlanJson;
 }
 
-/** init (once), validate and plan one synthesized stack folder; returns what the plan creates. */
-export function planStack(stackDir: string, env: NodeJS.ProcessEnv): StagePlan {
+/** init (once), validate and plan one synthesized stack folder; resolves to what the plan creates. */
+export async function planStack(stackDir: string, env: NodeJS.ProcessEnv): Promise<StagePlan> {
   const run = (...args: string[]) => terraform(args, { cwd: stackDir, env });
-  run("init", "-input=false");
-  run("validate");
-  run("plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.tfplan");
-  const json = JSON.parse(run("show", "-json", "plan.tfplan")) as PlanJson;
+  await run("init", "-input=false");
+  await run("validate");
+  await run("plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.tfplan");
+  const json = JSON.parse(await run("show", "-json", "plan.tfplan")) as PlanJson;
   const changes = (json.resource_changes ?? []).filter((c) => c.mode === "managed");
   const counts: Record<string, number> = {};
   for (const change of changes) {

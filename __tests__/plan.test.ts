@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { parseSettings } from "../src/config";
+import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
+import { planStack, terraformEnv, type StagePlan } from "../src/terraform";
+import { describeWithTerraform } from "./support/terraform";
+
+jest.setTimeout(180_000);
+
+const network = {
+  aws_vpc: 1,
+  aws_subnet: 6,
+  aws_internet_gateway: 1,
+  aws_route_table: 4,
+  aws_route: 1,
+  aws_route_table_association: 6,
+  aws_default_security_group: 1,
+};
+const db = { ...network, aws_db_subnet_group: 1, aws_db_instance: 1, aws_security_group: 1 };
+const fargate = {
+  ...db,
+  aws_security_group: 2,
+  aws_vpc_security_group_ingress_rule: 2,
+  aws_vpc_security_group_egress_rule: 2,
+  aws_ecr_repository: 1,
+  aws_ecr_lifecycle_policy: 1,
+  aws_ecs_cluster: 1,
+  aws_cloudwatch_log_group: 1,
+  aws_iam_role: 2,
+  aws_iam_role_policy: 1,
+  aws_ecs_task_definition: 1,
+  aws_ecs_service: 1,
+};
+const alb = {
+  ...fargate,
+  aws_security_group: 3,
+  aws_vpc_security_group_ingress_rule: 4,
+  aws_vpc_security_group_egress_rule: 3,
+  aws_lb: 1,
+  aws_lb_target_group: 1,
+  aws_lb_listener: 1,
+};
+const autoscaling = { ...alb, aws_appautoscaling_target: 1, aws_appautoscaling_policy: 1 };
+
+/** Planned creations per resource type, per stage, with the lesson's settings. */
+const EXPECTED: Record<StageName, Record<string, number>> = { "vpc-only": network, db, fargate, alb, autoscaling };
+
+describeWithTerraform("terraform validate and plan, offline, per stage", () => {
+  let workDir: string;
+  let env: NodeJS.ProcessEnv;
+  const plans = new Map<string, StagePlan>();
+  const plan = (stage: StageName, variant = "lesson") => plans.get(`${variant}/${stage}`) as StagePlan;
+
+  beforeAll(async () => {
+    // GIVEN every stage synthesized with the offline switch, and vpc-only with NAT in every zone
+    workDir = mkdtempSync(join(tmpdir(), "workshop-plan-"));
+    const lesson = new App({ outdir: join(workDir, "lesson") });
+    addStages(lesson, { settings: parseSettings({}), offline: true });
+    lesson.synth();
+    const nat = new App({ outdir: join(workDir, "nat") });
+    new WorkshopStage(nat, "vpc-only", { settings: parseSettings({ network: { nat: "perAz" } }), offline: true });
+    nat.synth();
+    env = terraformEnv(workDir, { offline: true });
+    // WHEN each stack gets one terraform init, validate and plan, all stacks at once
+    const stacks = [...STAGE_NAMES.map((stage) => ["lesson", stage] as const), ["nat", "vpc-only"] as const];
+    const results = await Promise.all(stacks.map(([variant, stage]) => planStack(join(workDir, variant, "stacks", stage), env)));
+    stacks.forEach(([variant, stage], i) => plans.set(`${variant}/${stage}`, results[i]));
+  });
+
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  test.each(Object.keys(EXPECTED) as StageName[])("%s: validates and plans exactly the lesson's resources", (stage) => {
+    // THEN the plan creates exactly these, and changes or deletes nothing
+    const result = plan(stage);
+    expect(result.counts).toEqual(EXPECTED[stage]);
+    const actions = new Set((result.json.resource_changes ?? []).flatMap((c) => c.change.actions));
+    expect([...actions]).toEqual(["create"]);
+  });
+
+  test("the db plan never holds a password value", () => {
+    const text = JSON.stringify(plan("db").json);
+    expect(text).toMatch(/"manage_master_user_password":true/);
+    expect(text).not.toMatch(/"password":"[^"]/);
+  });
+
+  test("NAT per zone plans 3 Elastic IPs, 3 NAT gateways and a default route in each private table", () => {
+    const { counts } = plan("vpc-only", "nat");
+    expect(counts).toMatchObject({ aws_eip: 3, aws_nat_gateway: 3, aws_route: 4, aws_route_table: 4 });
+  });
+
+  test("alb's plan outputs the load balancer URL and the ECR commands", () => {
+    expect(plan("alb").outputs).toEqual(expect.arrayContaining(["load_balancer_url", "repository_url", "docker_login_command", "vpc_id"]));
+  });
+});

@@ -11,6 +11,7 @@ import { parseSettings, type SettingsInput } from "../src/config";
 import { StageNames } from "../src/naming";
 import { ContainerRegistry, type RegistrySettings } from "../src/registry";
 import { WorkshopStage } from "../src/stages";
+import { decodeJsonencode } from "./support/hcl";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the synthesized Terraform JSON.
@@ -49,7 +50,7 @@ interface LifecycleRule {
 /** The rules of the repository's lifecycle policy (a JSON string in Terraform), by priority. */
 function lifecycleRules(json: Synthesized): LifecycleRule[] {
   const [, policy] = theOne(json, EcrLifecyclePolicy);
-  const { rules } = JSON.parse(policy.policy as string) as { rules: LifecycleRule[] };
+  const { rules } = decodeJsonencode(policy.policy) as { rules: LifecycleRule[] };
   return [...rules].sort((a, b) => a.rulePriority - b.rulePriority);
 }
 

@@ -28,6 +28,7 @@ import { Network } from "../src/network";
 import { ContainerRegistry } from "../src/registry";
 import { FargateService } from "../src/service";
 import { WorkshopStage, type StageName } from "../src/stages";
+import { decodeJsonencode } from "./support/hcl";
 
 const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 const PUBLIC_CIDRS = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"];
@@ -157,7 +158,7 @@ class SynthesizedService {
 
   /** The task definition's only container. */
   get container(): ContainerDefinition {
-    const containers = JSON.parse(this.taskDefinition.container_definitions as string) as ContainerDefinition[];
+    const containers = decodeJsonencode(this.taskDefinition.container_definitions) as ContainerDefinition[];
     expect(containers).toHaveLength(1);
     return containers[0];
   }
@@ -179,7 +180,7 @@ class SynthesizedService {
   get executionPolicy(): PolicyDocument {
     const policies = this.policiesOf(this.executionRoleId);
     expect(policies).toHaveLength(1);
-    return JSON.parse(policies[0][1].policy as string) as PolicyDocument;
+    return decodeJsonencode(policies[0][1].policy) as PolicyDocument;
   }
 
   get repositoryId(): string {
@@ -341,7 +342,7 @@ describe("stage fargate with the lesson defaults", () => {
     ])("the %s role can be assumed by ecs-tasks.amazonaws.com only", (_role, roleId) => {
       // THEN its trust policy names the ECS tasks service and nothing else
       const role = byId(fargate.json, IamRole, roleId(fargate));
-      expect(JSON.parse(role.assume_role_policy as string)).toEqual({
+      expect(decodeJsonencode(role.assume_role_policy)).toEqual({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
       });

@@ -1,5 +1,6 @@
 /** IAM roles that ECS tasks assume, with exactly the statements they are given. */
 import { Construct } from "constructs";
+import { Fn } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 
@@ -9,9 +10,17 @@ export interface PolicyStatement {
   readonly Resource: string | string[];
 }
 
-/** A policy document; tokens in resources resolve to Terraform references. */
+/**
+ * A JSON document as Terraform's jsonencode(...): references inside it stay Terraform references, and the
+ * expression renders correctly both as JSON and as HCL (`cdktf synth --hcl`), unlike JSON.stringify.
+ */
+export function jsonDocument(value: object): string {
+  return Fn.jsonencode(value);
+}
+
+/** An IAM policy document allowing exactly these statements. */
 export function policyDocument(statements: PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements.map((s) => ({ Effect: "Allow", ...s })) });
+  return jsonDocument({ Version: "2012-10-17", Statement: statements.map((s) => ({ Effect: "Allow", ...s })) });
 }
 
 /** A role for ECS tasks (trusted by ecs-tasks.amazonaws.com) with one inline policy, or none when statements is empty. */
@@ -19,7 +28,7 @@ export function taskRole(scope: Construct, id: string, props: { name: string; de
   const role = new IamRole(scope, id, {
     name: props.name,
     description: props.description,
-    assumeRolePolicy: JSON.stringify({
+    assumeRolePolicy: jsonDocument({
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
     }),

@@ -7,6 +7,7 @@ import { Fn } from "cdktf";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { defaultSettings, withDefaults, type Settings } from "./config";
+import { jsonDocument } from "./iam";
 import type { StageNames } from "./naming";
 
 export type RegistrySettings = Settings["registry"];
@@ -45,7 +46,7 @@ export class ContainerRegistry extends Construct {
     });
     new EcrLifecyclePolicy(this, "lifecycle-policy", {
       repository: this.repository.name,
-      policy: JSON.stringify({
+      policy: jsonDocument({
         rules: [
           {
             rulePriority: 1,

@@ -12,7 +12,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { Database } from "./database";
-import { taskRole, type PolicyStatement } from "./iam";
+import { jsonDocument, taskRole, type PolicyStatement } from "./iam";
 import type { LoadBalancer } from "./load-balancer";
 import type { StageNames } from "./naming";
 import type { Network } from "./network";
@@ -107,7 +107,7 @@ export class FargateService extends Construct {
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      containerDefinitions: JSON.stringify([
+      containerDefinitions: jsonDocument([
         {
           name: settings.appName,
           image: this.image,

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONFIG_ENV, ConfigError, defaultSettings, loadSettings, parseSettings } from "../src/config";
+import { CONFIG_ENV, ConfigError, defaultSettings, loadSettings, parseSettings, withDefaults } from "../src/config";
 
 /** A day on which PostgreSQL 13 is past standard support and 14 to 18 are in it. */
 const LATE_2026 = new Date("2026-11-21");
@@ -552,5 +552,18 @@ describe("defaults that follow other settings", () => {
 
   test("a section given as a list says it must be an object", () => {
     expect(() => parseSettings({ network: ["10.0.0.0/16"] })).toThrow(/network: \["10\.0\.0\.0\/16"\] must be an object of settings/);
+  });
+});
+
+describe("combinations", () => {
+  test("immutable tags with the tag latest are rejected: the lesson pushes latest again", () => {
+    expect(() => parseSettings({ registry: { imageTagMutability: "IMMUTABLE" } })).toThrow(
+      /registry\.imageTagMutability: "IMMUTABLE" refuses a second push of service\.imageTag "latest"/,
+    );
+    expect(parseSettings({ registry: { imageTagMutability: "IMMUTABLE" }, service: { imageTag: "v1" } }).service.imageTag).toBe("v1");
+  });
+
+  test("withDefaults keeps a default when the override is undefined", () => {
+    expect(withDefaults({ port: 5432, name: "a" }, { port: undefined, name: "b" })).toEqual({ port: 5432, name: "b" });
   });
 });

@@ -437,6 +437,15 @@ function checkService(s: Settings, problems: string[]): void {
   }
 }
 
+function checkRegistry(s: Settings, problems: string[]): void {
+  if (s.registry.imageTagMutability === "IMMUTABLE" && s.service.imageTag === "latest") {
+    problems.push(
+      `registry.imageTagMutability: "IMMUTABLE" refuses a second push of service.imageTag "latest"; ` +
+        `set service.imageTag to a version such as "v1", or keep "MUTABLE"`,
+    );
+  }
+}
+
 function checkScaling(s: Settings, problems: string[]): void {
   for (const policy of ["requestCount", "cpu"] as const) {
     const { minCapacity, desiredCount, maxCapacity } = s.autoscaling[policy];
@@ -538,6 +547,7 @@ export function parseSettings(input: unknown, options: ParseOptions = {}): Setti
   checkSubnets(settings, problems);
   checkDatabase(settings, options.today ?? new Date(), problems);
   checkService(settings, problems);
+  checkRegistry(settings, problems);
   checkScaling(settings, problems);
   if (problems.length > 0) throw new ConfigError(problems, source);
   return settings;

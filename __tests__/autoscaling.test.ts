@@ -20,47 +20,12 @@ import { StageNames } from "../src/naming";
 import { Network } from "../src/network";
 import { ContainerRegistry } from "../src/registry";
 import { FargateService } from "../src/service";
-import { WorkshopStage, type StageName } from "../src/stages";
-
-const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+import { ZONES, ref, resourcesOf, synthesizedStage, theOne, type Attributes, type Synthesized, type SynthesizedStack } from "./support/synth";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the synthesized Terraform JSON.
 
-type Attributes = Record<string, unknown>;
-interface TerraformJson {
-  readonly resource?: Record<string, Record<string, Attributes> | undefined>;
-}
-interface ResourceType {
-  readonly tfResourceType: string;
-}
-interface Synthesized {
-  readonly text: string;
-  readonly json: TerraformJson;
-}
-
-function synthStage(stage: StageName, input: SettingsInput = {}): Synthesized {
-  const text = Testing.synth(new WorkshopStage(Testing.app(), stage, { settings: parseSettings(input) }));
-  return { text, json: JSON.parse(text) as TerraformJson };
-}
-
-function resourcesOf(json: TerraformJson, type: ResourceType): Array<[string, Attributes]> {
-  return Object.entries(json.resource?.[type.tfResourceType] ?? {});
-}
-
-/** The Terraform expression other resources use to point at a resource attribute. */
-function ref(type: ResourceType, logicalId: string, attribute = "id"): string {
-  return `\${${type.tfResourceType}.${logicalId}.${attribute}}`;
-}
-
-/** The one resource of `type`; fails the test on none or several. */
-function theOne(json: TerraformJson, type: ResourceType): [string, Attributes] {
-  const found = resourcesOf(json, type);
-  if (found.length !== 1) throw new Error(`expected exactly one ${type.tfResourceType}, found ${found.length}`);
-  return found[0];
-}
-
-function policyConfigOf(json: TerraformJson): Attributes {
+function policyConfigOf(json: Synthesized): Attributes {
   return theOne(json, AppautoscalingPolicy)[1].target_tracking_scaling_policy_configuration as Attributes;
 }
 
@@ -95,9 +60,9 @@ function bareService({ desiredCount, withLoadBalancer }: BareOptions): { stack: 
 // ---------------------------------------------------------------------------------------------
 
 describe("the lesson's policy: requests per target (autoscaling stage)", () => {
-  let stage: Synthesized;
+  let stage: SynthesizedStack;
   beforeAll(() => {
-    stage = synthStage("autoscaling");
+    stage = synthesizedStage("autoscaling");
   });
 
   test("an ECS scalable target on the service's desired count, from 1 to 10 tasks", () => {
@@ -183,9 +148,9 @@ describe("the lesson's policy: requests per target (autoscaling stage)", () => {
 });
 
 describe("before the autoscaling stage (alb)", () => {
-  let stage: Synthesized;
+  let stage: SynthesizedStack;
   beforeAll(() => {
-    stage = synthStage("alb");
+    stage = synthesizedStage("alb");
   });
 
   test("there is no scalable target and no scaling policy", () => {
@@ -205,9 +170,9 @@ describe("before the autoscaling stage (alb)", () => {
 });
 
 describe('the CPU policy (autoscaling.policy "cpu")', () => {
-  let stage: Synthesized;
+  let stage: SynthesizedStack;
   beforeAll(() => {
-    stage = synthStage("autoscaling", { autoscaling: { policy: "cpu" } });
+    stage = synthesizedStage("autoscaling", { autoscaling: { policy: "cpu" } });
   });
 
   test("tracks ECSServiceAverageCPUUtilization at 70 %", () => {
@@ -242,7 +207,7 @@ describe('the CPU policy (autoscaling.policy "cpu")', () => {
 describe("settings", () => {
   test("target, capacity, desired count and cooldowns come from the settings", () => {
     // GIVEN 50 requests per target, 2 to 20 tasks starting at 3, scale out after 30 s and in after 300 s
-    const { text } = synthStage("autoscaling", {
+    const { text } = synthesizedStage("autoscaling", {
       autoscaling: {
         requestCount: { target: 50, minCapacity: 2, desiredCount: 3, maxCapacity: 20 },
         scaleOutCooldownSeconds: 30,
@@ -259,7 +224,7 @@ describe("settings", () => {
 
   test("enableScaleIn false sets disable_scale_in", () => {
     // GIVEN a policy that may only add tasks
-    const { text } = synthStage("autoscaling", { autoscaling: { enableScaleIn: false } });
+    const { text } = synthesizedStage("autoscaling", { autoscaling: { enableScaleIn: false } });
     // THEN the policy never removes tasks
     expect(text).toHaveResourceWithProperties(AppautoscalingPolicy, {
       target_tracking_scaling_policy_configuration: expect.objectContaining({ disable_scale_in: true }),

@@ -9,42 +9,29 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Database, type DatabaseSettings } from "../src/database";
 import { StageNames } from "../src/naming";
 import { Network } from "../src/network";
-
-const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-const PUBLIC_CIDRS = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"];
-const PRIVATE_CIDRS = ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"];
+import {
+  PRIVATE_CIDRS,
+  PUBLIC_CIDRS,
+  ZONES,
+  outputValue,
+  ref,
+  resourcesOf,
+  rulesOn,
+  subnetRef,
+  synthesizedStack,
+  theOne,
+  type Attributes,
+  type SynthesizedStack,
+} from "./support/synth";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the synthesized Terraform JSON.
-
-type Attributes = Record<string, unknown>;
-interface Synthesized {
-  readonly resource?: Record<string, Record<string, Attributes> | undefined>;
-}
-interface ResourceType {
-  readonly tfResourceType: string;
-}
-
-function resourcesOf(json: Synthesized, type: ResourceType): Array<[string, Attributes]> {
-  return Object.entries(json.resource?.[type.tfResourceType] ?? {});
-}
-
-function ref(type: ResourceType, logicalId: string, attribute = "id"): string {
-  return `\${${type.tfResourceType}.${logicalId}.${attribute}}`;
-}
-
-function theOne(json: Synthesized, type: ResourceType, predicate: (attributes: Attributes) => boolean = () => true): [string, Attributes] {
-  const found = resourcesOf(json, type).filter(([, attributes]) => predicate(attributes));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type.tfResourceType}, found ${found.length}`);
-  return found[0];
-}
 
 /** Every key anywhere in a JSON value, with its path. */
 function keysIn(value: unknown, path = ""): string[] {
@@ -58,11 +45,9 @@ function keysIn(value: unknown, path = ""): string[] {
 
 type ClientWiring = "none" | "props" | "allowFrom";
 
-interface Built {
+interface Built extends SynthesizedStack {
   readonly stack: TerraformStack;
   readonly database: Database;
-  readonly text: string;
-  readonly json: Synthesized;
 }
 
 function build(options: { settings?: Partial<DatabaseSettings>; client?: ClientWiring } = {}): Built {
@@ -77,16 +62,11 @@ function build(options: { settings?: Partial<DatabaseSettings>; client?: ClientW
     clients: client === "props" ? { tasks } : undefined,
   });
   if (client === "allowFrom") database.allowFrom("tasks", tasks);
-  const text = Testing.synth(stack);
-  return { stack, database, text, json: JSON.parse(text) as Synthesized };
+  return { stack, database, ...synthesizedStack(stack) };
 }
 
 function instanceOf({ json }: Built): Attributes {
   return theOne(json, DbInstance)[1];
-}
-
-function subnetRef({ json }: Built, cidr: string): string {
-  return ref(Subnet, theOne(json, Subnet, (s) => s.cidr_block === cidr)[0]);
 }
 
 /** The security group the instance is placed in: the one its vpc_security_group_ids names. */
@@ -99,12 +79,6 @@ function databaseGroupRef(built: Built): string {
 /** The client security group the test made (named workshop-db-tasks). */
 function clientGroupRef({ json }: Built): string {
   return ref(SecurityGroup, theOne(json, SecurityGroup, (g) => g.name === "workshop-db-tasks")[0]);
-}
-
-function rulesOn(built: Built, type: ResourceType, groupRef: string): Attributes[] {
-  return resourcesOf(built.json, type)
-    .map(([, rule]) => rule)
-    .filter((rule) => rule.security_group_id === groupRef);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -126,9 +100,9 @@ describe("the DB subnet group", () => {
     // THEN the subnet group lists the three private subnets, no more
     const [, group] = theOne(built.json, DbSubnetGroup);
     const subnetIds = group.subnet_ids as string[];
-    expect([...subnetIds].sort()).toEqual(PRIVATE_CIDRS.map((cidr) => subnetRef(built, cidr)).sort());
+    expect([...subnetIds].sort()).toEqual(PRIVATE_CIDRS.map((cidr) => subnetRef(built.json, cidr)).sort());
     // AND none of the public subnets
-    for (const cidr of PUBLIC_CIDRS) expect(subnetIds).not.toContain(subnetRef(built, cidr));
+    for (const cidr of PUBLIC_CIDRS) expect(subnetIds).not.toContain(subnetRef(built.json, cidr));
   });
 
   test("is the subnet group the instance is placed in", () => {
@@ -179,6 +153,13 @@ describe("the instance", () => {
     const built = build();
     // THEN the instance has the PostgreSQL port and no public address
     expect(built.text).toHaveResourceWithProperties(DbInstance, { port: 5432, publicly_accessible: false });
+  });
+
+  test("an explicit port: undefined keeps the default port 5432", () => {
+    // GIVEN settings that name port but leave it undefined
+    const built = build({ settings: { port: undefined } });
+    // THEN the undefined never overrides the lesson default: the instance listens on 5432
+    expect(built.text).toHaveResourceWithProperties(DbInstance, { port: 5432 });
   });
 
   test("is single-AZ by default", () => {
@@ -247,11 +228,11 @@ describe("the master password", () => {
     // WHEN the ARN the construct exposes is used as an output
     const arn = built.database.masterPasswordSecretArn;
     new TerraformOutput(built.stack, "secret_arn", { value: arn });
-    const outputs = (JSON.parse(Testing.synth(built.stack)) as { output: Record<string, { value: unknown }> }).output;
+    const { json } = synthesizedStack(built.stack);
     // THEN it is only known after apply, and points at master_user_secret of the instance
     expect(Token.isUnresolved(arn)).toBe(true);
     const [instanceId] = theOne(built.json, DbInstance);
-    expect(outputs.secret_arn.value).toBe(`\${${DbInstance.tfResourceType}.${instanceId}.master_user_secret[0].secret_arn}`);
+    expect(outputValue(json, "secret_arn")).toBe(`\${${DbInstance.tfResourceType}.${instanceId}.master_user_secret[0].secret_arn}`);
   });
 });
 
@@ -270,7 +251,7 @@ describe("who can reach the database", () => {
     const built = build();
     const databaseGroup = databaseGroupRef(built);
     // THEN no standalone ingress rule targets the database group
-    expect(rulesOn(built, VpcSecurityGroupIngressRule, databaseGroup)).toEqual([]);
+    expect(rulesOn(built.json, VpcSecurityGroupIngressRule, databaseGroup)).toEqual([]);
     // AND the group has no inline ingress, and no legacy aws_security_group_rule exists
     const [, group] = theOne(built.json, SecurityGroup, (g) => g.name === "workshop-db-database");
     expect(group.ingress ?? []).toEqual([]);
@@ -282,7 +263,7 @@ describe("who can reach the database", () => {
     const built = build({ client });
     const databaseGroup = databaseGroupRef(built);
     // THEN no ingress rule on the database group names a CIDR or a prefix list
-    for (const rule of rulesOn(built, VpcSecurityGroupIngressRule, databaseGroup)) {
+    for (const rule of rulesOn(built.json, VpcSecurityGroupIngressRule, databaseGroup)) {
       expect(rule).not.toHaveProperty("cidr_ipv4");
       expect(rule).not.toHaveProperty("cidr_ipv6");
       expect(rule).not.toHaveProperty("prefix_list_id");
@@ -297,7 +278,7 @@ describe("who can reach the database", () => {
     // GIVEN a client security group, passed in props or through allowFrom
     const built = build({ client });
     // THEN the database group has exactly one ingress rule, from the client group, on the PostgreSQL port
-    expect(rulesOn(built, VpcSecurityGroupIngressRule, databaseGroupRef(built))).toEqual([
+    expect(rulesOn(built.json, VpcSecurityGroupIngressRule, databaseGroupRef(built))).toEqual([
       expect.objectContaining({
         referenced_security_group_id: clientGroupRef(built),
         ip_protocol: "tcp",
@@ -311,7 +292,7 @@ describe("who can reach the database", () => {
     // GIVEN a client security group, passed in props or through allowFrom
     const built = build({ client });
     // THEN the client group has exactly one egress rule, to the database group, on the PostgreSQL port
-    expect(rulesOn(built, VpcSecurityGroupEgressRule, clientGroupRef(built))).toEqual([
+    expect(rulesOn(built.json, VpcSecurityGroupEgressRule, clientGroupRef(built))).toEqual([
       expect.objectContaining({
         referenced_security_group_id: databaseGroupRef(built),
         ip_protocol: "tcp",
@@ -326,8 +307,8 @@ describe("who can reach the database", () => {
     const built = build({ settings: { port: 6543 }, client: "props" });
     // THEN the instance listens on it and both rules open exactly it
     expect(built.text).toHaveResourceWithProperties(DbInstance, { port: 6543 });
-    const [ingress] = rulesOn(built, VpcSecurityGroupIngressRule, databaseGroupRef(built));
-    const [egress] = rulesOn(built, VpcSecurityGroupEgressRule, clientGroupRef(built));
+    const [ingress] = rulesOn(built.json, VpcSecurityGroupIngressRule, databaseGroupRef(built));
+    const [egress] = rulesOn(built.json, VpcSecurityGroupEgressRule, clientGroupRef(built));
     for (const rule of [ingress, egress]) expect(rule).toEqual(expect.objectContaining({ from_port: 6543, to_port: 6543 }));
   });
 });

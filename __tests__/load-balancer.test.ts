@@ -10,83 +10,40 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { parseSettings, type SettingsInput } from "../src/config";
 import { LoadBalancer } from "../src/load-balancer";
 import { StageNames } from "../src/naming";
 import { Network } from "../src/network";
-import { WorkshopStage } from "../src/stages";
+import {
+  PRIVATE_CIDRS,
+  PUBLIC_CIDRS,
+  ref,
+  resourcesOf,
+  rulesOn,
+  subnetRef,
+  synthesizedStack,
+  synthesizedStage,
+  theOne,
+  type Attributes,
+  type Synthesized,
+  type SynthesizedStack,
+} from "./support/synth";
 
-const PUBLIC_CIDRS = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"];
-const PRIVATE_CIDRS = ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"];
 /** AWS limit for ALB and target group names. */
 const MAX_NAME_LENGTH = 32;
 
 // ---------------------------------------------------------------------------------------------
 // Reading the synthesized Terraform JSON.
 
-type Attributes = Record<string, unknown>;
-interface TerraformJson {
-  readonly resource?: Record<string, Record<string, Attributes> | undefined>;
-  readonly output?: Record<string, { readonly value: unknown } | undefined>;
-}
-interface ResourceType {
-  readonly tfResourceType: string;
-}
-interface Synthesized {
-  readonly text: string;
-  readonly json: TerraformJson;
-}
-
-function parse(text: string): Synthesized {
-  return { text, json: JSON.parse(text) as TerraformJson };
-}
-
-/** The alb stage of the lesson, with optional setting overrides. */
-function albStage(input: SettingsInput = {}): Synthesized {
-  return parse(Testing.synth(new WorkshopStage(Testing.app(), "alb", { settings: parseSettings(input) })));
-}
-
-function resourcesOf(json: TerraformJson, type: ResourceType): Array<[string, Attributes]> {
-  return Object.entries(json.resource?.[type.tfResourceType] ?? {});
-}
-
-/** The Terraform expression other resources use to point at a resource attribute. */
-function ref(type: ResourceType, logicalId: string, attribute = "id"): string {
-  return `\${${type.tfResourceType}.${logicalId}.${attribute}}`;
-}
-
-/** The one resource of `type` that satisfies `predicate`; fails the test on none or several. */
-function theOne(
-  json: TerraformJson,
-  type: ResourceType,
-  predicate: (attributes: Attributes, logicalId: string) => boolean = () => true,
-): [string, Attributes] {
-  const found = resourcesOf(json, type).filter(([id, attributes]) => predicate(attributes, id));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type.tfResourceType}, found ${found.length}`);
-  return found[0];
-}
-
-function subnetRef(json: TerraformJson, cidr: string): string {
-  return ref(Subnet, theOne(json, Subnet, (s) => s.cidr_block === cidr)[0]);
-}
-
 /** The security group of the ALB: the only one its security_groups lists. */
-function albGroupRef(json: TerraformJson): string {
+function albGroupRef(json: Synthesized): string {
   const groups = theOne(json, Lb)[1].security_groups;
   expect(groups).toHaveLength(1);
   return (groups as string[])[0];
 }
 
-function ingressRulesOn(json: TerraformJson, groupRef: string): Attributes[] {
-  return resourcesOf(json, VpcSecurityGroupIngressRule)
-    .map(([, rule]) => rule)
-    .filter((rule) => rule.security_group_id === groupRef);
-}
-
-function targetGroupOf(json: TerraformJson): Attributes {
+function targetGroupOf(json: Synthesized): Attributes {
   return theOne(json, LbTargetGroup)[1];
 }
 
@@ -114,22 +71,22 @@ function bareLoadBalancer(zones: string[]): { stack: TerraformStack; loadBalance
 // ---------------------------------------------------------------------------------------------
 
 describe("the load balancer security group", () => {
-  let alb: Synthesized;
+  let alb: SynthesizedStack;
   beforeAll(() => {
-    alb = albStage();
+    alb = synthesizedStage("alb");
   });
 
   test("admits the listener port 80 from 0.0.0.0/0 and from ::/0", () => {
     // GIVEN the alb stage with lesson defaults
     // THEN the ALB's group has an ingress rule for tcp/80 from every IPv4 and one from every IPv6 address
-    expect(ingressRulesOn(alb.json, albGroupRef(alb.json))).toEqual(expect.arrayContaining(internetRules(80)));
+    expect(rulesOn(alb.json, VpcSecurityGroupIngressRule, albGroupRef(alb.json))).toEqual(expect.arrayContaining(internetRules(80)));
   });
 
   test("admits nothing else: exactly those two ingress rules and no inline ingress", () => {
     // GIVEN the alb stage with lesson defaults
     const groupRef = albGroupRef(alb.json);
     // THEN no third rule opens another port or another source
-    expect(ingressRulesOn(alb.json, groupRef)).toHaveLength(2);
+    expect(rulesOn(alb.json, VpcSecurityGroupIngressRule, groupRef)).toHaveLength(2);
     // AND the group, a group of the lesson VPC, has no inline ingress that would bypass the standalone rules
     const [, group] = theOne(alb.json, SecurityGroup, (_, id) => ref(SecurityGroup, id) === groupRef);
     expect(group.vpc_id).toBe(ref(Vpc, theOne(alb.json, Vpc)[0]));
@@ -149,9 +106,9 @@ describe("the load balancer security group", () => {
 });
 
 describe("the Application Load Balancer", () => {
-  let alb: Synthesized;
+  let alb: SynthesizedStack;
   beforeAll(() => {
-    alb = albStage();
+    alb = synthesizedStage("alb");
   });
 
   test('is an internet-facing application load balancer named "workshop-alb"', () => {
@@ -196,7 +153,7 @@ describe("availability zones", () => {
     // GIVEN a network in two zones
     const { stack } = bareLoadBalancer(["eu-west-1a", "eu-west-1b"]);
     // WHEN it is synthesized
-    const { json } = parse(Testing.synth(stack));
+    const { json } = synthesizedStack(stack);
     // THEN the ALB sits in the two public subnets
     const subnets = theOne(json, Lb)[1].subnets as string[];
     expect([...subnets].sort()).toEqual(PUBLIC_CIDRS.slice(0, 2).map((cidr) => subnetRef(json, cidr)).sort());
@@ -204,9 +161,9 @@ describe("availability zones", () => {
 });
 
 describe("the target group", () => {
-  let alb: Synthesized;
+  let alb: SynthesizedStack;
   beforeAll(() => {
-    alb = albStage();
+    alb = synthesizedStage("alb");
   });
 
   test("registers Fargate tasks by IP over HTTP on port 80, in the lesson VPC", () => {
@@ -231,7 +188,7 @@ describe("the target group", () => {
 
   test.each([5, 6, 30, 300])("the health check timeout stays below the interval (interval %i s)", (interval) => {
     // GIVEN a health check interval (5 and 300 are the bounds the settings allow)
-    const { json } = albStage({ loadBalancer: { healthCheckIntervalSeconds: interval } });
+    const { json } = synthesizedStage("alb", { loadBalancer: { healthCheckIntervalSeconds: interval } });
     // THEN the interval is used, and the timeout is shorter than it and not below the 2 s AWS allows
     const check = targetGroupOf(json).health_check as Attributes;
     expect(check.interval).toBe(interval);
@@ -247,7 +204,7 @@ describe("the target group", () => {
 
   test("the deregistration delay comes from loadBalancer.deregistrationDelaySeconds", () => {
     // GIVEN a drain time of 120 s in the settings
-    const { text } = albStage({ loadBalancer: { deregistrationDelaySeconds: 120 } });
+    const { text } = synthesizedStage("alb", { loadBalancer: { deregistrationDelaySeconds: 120 } });
     // THEN the target group drains for 120 s
     expect(text).toHaveResourceWithProperties(LbTargetGroup, { deregistration_delay: "120" });
   });
@@ -268,14 +225,14 @@ describe("the target group", () => {
 
   test("the same target port gives the same name", () => {
     // GIVEN the alb stage synthesized a second time with the same settings
-    const again = albStage();
+    const again = synthesizedStage("alb");
     // THEN the target group keeps its name, so a plan shows no replacement
     expect(targetGroupOf(again.json).name).toBe(targetGroupOf(alb.json).name);
   });
 
   test("a different target port gives a different name, so the replacement can exist beside the old group", () => {
     // GIVEN the container (and so the target group) on port 8080 instead of 80
-    const moved = albStage({ service: { containerPort: 8080 } });
+    const moved = synthesizedStage("alb", { service: { containerPort: 8080 } });
     const group = targetGroupOf(moved.json);
     // THEN the target group uses the new port
     expect(group.port).toBe(8080);
@@ -288,7 +245,7 @@ describe("the target group", () => {
 describe("the listener", () => {
   test("listens for HTTP on port 80 on the ALB and forwards to the target group", () => {
     // GIVEN the alb stage with lesson defaults
-    const { text, json } = albStage();
+    const { text, json } = synthesizedStage("alb");
     const [albId] = theOne(json, Lb);
     const [groupId] = theOne(json, LbTargetGroup);
     // THEN there is one listener, on the ALB, whose default action forwards to the target group
@@ -308,7 +265,7 @@ describe("the url", () => {
     const { stack, loadBalancer } = bareLoadBalancer(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     // WHEN its url is used as an output
     new TerraformOutput(stack, "url", { value: loadBalancer.url });
-    const { json } = parse(Testing.synth(stack));
+    const { json } = synthesizedStack(stack);
     // THEN it is the ALB's DNS name behind http://, without a port
     const [albId] = theOne(json, Lb);
     expect(json.output?.url?.value).toBe(`http://${ref(Lb, albId, "dns_name")}`);
@@ -316,7 +273,7 @@ describe("the url", () => {
 
   test("the alb stage outputs it as load_balancer_url", () => {
     // GIVEN the alb stage with lesson defaults
-    const { json } = albStage();
+    const { json } = synthesizedStage("alb");
     // THEN the stage tells the learner where to browse
     const [albId] = theOne(json, Lb);
     expect(json.output?.load_balancer_url?.value).toBe(`http://${ref(Lb, albId, "dns_name")}`);
@@ -324,9 +281,9 @@ describe("the url", () => {
 });
 
 describe("a different listener port (8080)", () => {
-  let alb: Synthesized;
+  let alb: SynthesizedStack;
   beforeAll(() => {
-    alb = albStage({ loadBalancer: { listenerPort: 8080 } });
+    alb = synthesizedStage("alb", { loadBalancer: { listenerPort: 8080 } });
   });
 
   test("moves the listener to 8080, still forwarding to the target group on the container port 80", () => {
@@ -340,7 +297,7 @@ describe("a different listener port (8080)", () => {
 
   test("moves both internet ingress rules to 8080 and leaves nothing open on 80", () => {
     // GIVEN listenerPort 8080
-    const rules = ingressRulesOn(alb.json, albGroupRef(alb.json));
+    const rules = rulesOn(alb.json, VpcSecurityGroupIngressRule, albGroupRef(alb.json));
     // THEN the ALB's group admits exactly 8080 from 0.0.0.0/0 and ::/0
     expect(rules).toHaveLength(2);
     expect(rules).toEqual(expect.arrayContaining(internetRules(8080)));

@@ -15,55 +15,27 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Network, type NetworkSettings } from "../src/network";
+import {
+  PRIVATE_CIDRS,
+  PUBLIC_CIDRS,
+  SynthesizedView,
+  ZONES,
+  ref,
+  resourcesOf,
+  subnetRef,
+  synthesized,
+  theOne,
+  type Attributes,
+} from "./support/synth";
 
-const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-const PUBLIC_CIDRS = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"];
-const PRIVATE_CIDRS = ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"];
 const NAT_MODES: Array<NetworkSettings["nat"]> = ["none", "single", "perAz"];
 
 // ---------------------------------------------------------------------------------------------
-// Reading the synthesized Terraform JSON.
-
-type Attributes = Record<string, unknown>;
-interface Synthesized {
-  readonly resource?: Record<string, Record<string, Attributes> | undefined>;
-}
-interface ResourceType {
-  readonly tfResourceType: string;
-}
-
-/** Every resource of one type, as [logical id, attributes]. */
-function resourcesOf(json: Synthesized, type: ResourceType): Array<[string, Attributes]> {
-  return Object.entries(json.resource?.[type.tfResourceType] ?? {});
-}
-
-/** The Terraform expression other resources use to point at a resource attribute. */
-function ref(type: ResourceType, logicalId: string, attribute = "id"): string {
-  return `\${${type.tfResourceType}.${logicalId}.${attribute}}`;
-}
-
-/** The one resource of `type` whose attributes satisfy `predicate`; fails the test on none or several. */
-function theOne(
-  json: Synthesized,
-  type: ResourceType,
-  predicate: (attributes: Attributes) => boolean,
-  idPredicate: (logicalId: string) => boolean = () => true,
-): [string, Attributes] {
-  const found = resourcesOf(json, type).filter(([id, attributes]) => idPredicate(id) && predicate(attributes));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type.tfResourceType}, found ${found.length}`);
-  return found[0];
-}
 
 /** A view of one synthesized network: references to its parts, found by their lesson values. */
-class SynthesizedNetwork {
-  readonly json: Synthesized;
-
-  constructor(readonly text: string) {
-    this.json = JSON.parse(text) as Synthesized;
-  }
-
+class SynthesizedNetwork extends SynthesizedView {
   subnetRef(cidr: string): string {
-    return ref(Subnet, theOne(this.json, Subnet, (s) => s.cidr_block === cidr)[0]);
+    return subnetRef(this.json, cidr);
   }
 
   zoneOf(subnetRef: string): unknown {
@@ -71,11 +43,11 @@ class SynthesizedNetwork {
   }
 
   get vpcRef(): string {
-    return ref(Vpc, theOne(this.json, Vpc, () => true)[0]);
+    return ref(Vpc, theOne(this.json, Vpc)[0]);
   }
 
   get internetGatewayRef(): string {
-    return ref(InternetGateway, theOne(this.json, InternetGateway, () => true)[0]);
+    return ref(InternetGateway, theOne(this.json, InternetGateway)[0]);
   }
 
   /** The route table a subnet is associated with. */
@@ -84,7 +56,7 @@ class SynthesizedNetwork {
   }
 
   tableAttributes(tableRef: string): Attributes {
-    return theOne(this.json, RouteTable, () => true, (id) => ref(RouteTable, id) === tableRef)[1];
+    return theOne(this.json, RouteTable, (_, id) => ref(RouteTable, id) === tableRef)[1];
   }
 
   /** The subnets associated with a route table, sorted. */
@@ -125,9 +97,11 @@ class SynthesizedNetwork {
 
 function synthNetwork(settings?: Partial<NetworkSettings>, availabilityZones = ZONES): SynthesizedNetwork {
   return new SynthesizedNetwork(
-    Testing.synthScope((scope) => {
-      new Network(scope, "network", { availabilityZones, settings });
-    }),
+    synthesized(
+      Testing.synthScope((scope) => {
+        new Network(scope, "network", { availabilityZones, settings });
+      }),
+    ),
   );
 }
 
@@ -233,6 +207,14 @@ describe("subnets", () => {
       ["172.16.11.0/24", "us-east-1f", "Private subnet f"],
     ]);
   });
+
+  test("the constructor throws when the settings give fewer public subnet CIDRs than zones", () => {
+    // GIVEN three zones but only two public subnet CIDRs
+    const settings: Partial<NetworkSettings> = { publicSubnetCidrs: PUBLIC_CIDRS.slice(0, 2) };
+    // WHEN the network is built
+    // THEN it names the setting, what was given and what is needed
+    expect(() => makeNetwork(settings)).toThrow(/publicSubnetCidrs has 2 blocks for 3 availability zones; give one per zone/);
+  });
 });
 
 describe("routing", () => {
@@ -303,6 +285,15 @@ describe("NAT", () => {
     const network = synthNetwork();
     // THEN there is no NAT gateway
     expect(network.text).not.toHaveResource(NatGateway);
+  });
+
+  test("an explicit nat: undefined keeps the default: no NAT gateway and hasNat false", () => {
+    // GIVEN settings that name nat but leave it undefined
+    const settings: Partial<NetworkSettings> = { nat: undefined };
+    // THEN the undefined never overrides the lesson default: there is no NAT gateway
+    expect(synthNetwork(settings).text).not.toHaveResource(NatGateway);
+    // AND the network says its private subnets do not reach the internet
+    expect(makeNetwork(settings).hasNat).toBe(false);
   });
 
   test('with nat "single" there is one elastic IP and one NAT gateway, in the first public subnet', () => {

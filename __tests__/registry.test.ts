@@ -7,38 +7,22 @@ import "cdktf/lib/testing/adapters/jest"; // types of the Testing matchers regis
 import { Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { parseSettings, type SettingsInput } from "../src/config";
 import { StageNames } from "../src/naming";
 import { ContainerRegistry, type RegistrySettings } from "../src/registry";
-import { WorkshopStage } from "../src/stages";
 import { decodeJsonencode } from "./support/hcl";
+import {
+  outputValue,
+  ref,
+  resourcesOf,
+  synthesizedStack,
+  synthesizedStage,
+  theOne,
+  type Synthesized,
+  type SynthesizedStack,
+} from "./support/synth";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the synthesized Terraform JSON.
-
-type Attributes = Record<string, unknown>;
-interface Synthesized {
-  readonly resource?: Record<string, Record<string, Attributes> | undefined>;
-  readonly output?: Record<string, { readonly value: unknown } | undefined>;
-}
-interface ResourceType {
-  readonly tfResourceType: string;
-}
-
-function resourcesOf(json: Synthesized, type: ResourceType): Array<[string, Attributes]> {
-  return Object.entries(json.resource?.[type.tfResourceType] ?? {});
-}
-
-/** The Terraform expression other resources use to point at a resource attribute. */
-function ref(type: ResourceType, logicalId: string, attribute = "id"): string {
-  return `\${${type.tfResourceType}.${logicalId}.${attribute}}`;
-}
-
-function theOne(json: Synthesized, type: ResourceType): [string, Attributes] {
-  const found = resourcesOf(json, type);
-  if (found.length !== 1) throw new Error(`expected exactly one ${type.tfResourceType}, found ${found.length}`);
-  return found[0];
-}
 
 interface LifecycleRule {
   readonly rulePriority: number;
@@ -72,23 +56,12 @@ interface RepositoryRefs {
   readonly host: string;
 }
 
-function outputValue(json: Synthesized, name: string): unknown {
-  const output = json.output?.[name];
-  if (!output) throw new Error(`no output "${name}"; outputs: ${Object.keys(json.output ?? {}).join(", ")}`);
-  return output.value;
-}
-
 // ---------------------------------------------------------------------------------------------
 // A bare stack with the registry of stage "fargate", prefix "workshop", and its commands as outputs.
 
 const TAG = "v1";
 
-interface Built {
-  readonly text: string;
-  readonly json: Synthesized;
-}
-
-function build(options: { settings?: Partial<RegistrySettings>; region?: string } = {}): Built {
+function build(options: { settings?: Partial<RegistrySettings>; region?: string } = {}): SynthesizedStack {
   const stack = new TerraformStack(Testing.app(), "fargate");
   const registry = new ContainerRegistry(stack, "registry", {
     names: new StageNames("workshop", "fargate"),
@@ -99,19 +72,13 @@ function build(options: { settings?: Partial<RegistrySettings>; region?: string 
   new TerraformOutput(stack, "login", { value: registry.loginCommand });
   new TerraformOutput(stack, "tag", { value: registry.tagCommand(TAG) });
   new TerraformOutput(stack, "push", { value: registry.pushCommand(TAG) });
-  const text = Testing.synth(stack);
-  return { text, json: JSON.parse(text) as Synthesized };
-}
-
-function fargateStage(input: SettingsInput = {}): Built {
-  const text = Testing.synth(new WorkshopStage(Testing.app(), "fargate", { settings: parseSettings(input) }));
-  return { text, json: JSON.parse(text) as Synthesized };
+  return synthesizedStack(stack);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 describe("the repository with the lesson defaults", () => {
-  let lesson: Built;
+  let lesson: SynthesizedStack;
   beforeAll(() => {
     // GIVEN prefix "workshop", stage "fargate", app "my-nginx" and the lesson's registry settings
     lesson = build();
@@ -159,7 +126,7 @@ describe("the repository with registry settings", () => {
 });
 
 describe("the lifecycle policy with the lesson defaults", () => {
-  let lesson: Built;
+  let lesson: SynthesizedStack;
   beforeAll(() => {
     // GIVEN the lesson's registry settings
     lesson = build();
@@ -209,7 +176,7 @@ describe("the lifecycle policy with registry settings", () => {
 });
 
 describe("the docker commands", () => {
-  let lesson: Built;
+  let lesson: SynthesizedStack;
   beforeAll(() => {
     // GIVEN the registry in region eu-west-1, with its commands for tag "v1" as outputs
     lesson = build();
@@ -241,10 +208,10 @@ describe("the docker commands", () => {
 });
 
 describe("the registry in stage fargate", () => {
-  let stage: Built;
+  let stage: SynthesizedStack;
   beforeAll(() => {
     // GIVEN the fargate stage with the lesson's settings
-    stage = fargateStage();
+    stage = synthesizedStage("fargate");
   });
 
   test('has the repository "workshop-fargate/my-nginx"', () => {
@@ -265,7 +232,7 @@ describe("the registry in stage fargate", () => {
 
   test("the tag and push commands use the service's imageTag", () => {
     // GIVEN imageTag "v2"
-    const built = fargateStage({ service: { imageTag: "v2" } });
+    const built = synthesizedStage("fargate", { service: { imageTag: "v2" } });
     // THEN both commands name <repository_url>:v2
     const image = `${repositoryUrlRef(built.json)}:v2`;
     expect(outputValue(built.json, "docker_tag_command")).toBe(`docker tag my-nginx:latest ${image}`);
@@ -273,8 +240,8 @@ describe("the registry in stage fargate", () => {
   });
 
   test("hands the registry settings to the repository and its lifecycle policy", () => {
-    // GIVEN immutable tags and 5 images kept, in the settings
-    const built = fargateStage({ registry: { imageTagMutability: "IMMUTABLE", keepImages: 5 } });
+    // GIVEN immutable tags and 5 images kept, in the settings (with a versioned image tag: immutable tags refuse "latest")
+    const built = synthesizedStage("fargate", { registry: { imageTagMutability: "IMMUTABLE", keepImages: 5 }, service: { imageTag: "v1" } });
     // THEN the stage's repository and policy follow them
     expect(built.text).toHaveResourceWithProperties(EcrRepository, { image_tag_mutability: "IMMUTABLE" });
     const rules = lifecycleRules(built.json);

@@ -19,52 +19,40 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { parseSettings, type NatMode, type SettingsInput } from "../src/config";
+import type { NatMode, SettingsInput } from "../src/config";
 import { StageNames } from "../src/naming";
 import { Network } from "../src/network";
 import { ContainerRegistry } from "../src/registry";
 import { FargateService } from "../src/service";
-import { WorkshopStage, type StageName } from "../src/stages";
+import type { StageName } from "../src/stages";
 import { decodeJsonencode } from "./support/hcl";
-
-const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-const PUBLIC_CIDRS = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"];
-const PRIVATE_CIDRS = ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"];
+import {
+  PRIVATE_CIDRS,
+  PUBLIC_CIDRS,
+  SynthesizedView,
+  ZONES,
+  ref,
+  resourcesOf,
+  rulesOn,
+  subnetRef,
+  synthesizedStack,
+  synthesizedStage,
+  theOne,
+  type Attributes,
+  type ResourceType,
+  type Synthesized,
+} from "./support/synth";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the synthesized Terraform JSON.
-
-type Attributes = Record<string, unknown>;
-interface Synthesized {
-  readonly resource?: Record<string, Record<string, Attributes> | undefined>;
-}
-interface ResourceType {
-  readonly tfResourceType: string;
-}
-
-function resourcesOf(json: Synthesized, type: ResourceType): Array<[string, Attributes]> {
-  return Object.entries(json.resource?.[type.tfResourceType] ?? {});
-}
-
-/** The Terraform expression other resources use to point at a resource attribute. */
-function ref(type: ResourceType, logicalId: string, attribute = "id"): string {
-  return `\${${type.tfResourceType}.${logicalId}.${attribute}}`;
-}
 
 /** The logical id a reference such as "${aws_iam_role.<id>.arn}" points at, checking the resource type. */
 function idOf(type: ResourceType, expression: unknown): string {
   const match = /^\$\{([a-z0-9_]+)\.([^.}]+)\.[^}]+\}$/.exec(String(expression));
   if (!match || match[1] !== type.tfResourceType) throw new Error(`not a reference to a ${type.tfResourceType}: ${String(expression)}`);
   return match[2];
-}
-
-function theOne(json: Synthesized, type: ResourceType, predicate: (attributes: Attributes) => boolean = () => true): [string, Attributes] {
-  const found = resourcesOf(json, type).filter(([, attributes]) => predicate(attributes));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type.tfResourceType}, found ${found.length}`);
-  return found[0];
 }
 
 function byId(json: Synthesized, type: ResourceType, id: string): Attributes {
@@ -137,13 +125,7 @@ function ruleOf(rule: Attributes): Attributes {
 }
 
 /** One synthesized stage (or bare stack), read from the service outwards. */
-class SynthesizedService {
-  readonly json: Synthesized;
-
-  constructor(readonly text: string) {
-    this.json = JSON.parse(text) as Synthesized;
-  }
-
+class SynthesizedService extends SynthesizedView {
   get service(): Attributes {
     return theOne(this.json, EcsService)[1];
   }
@@ -226,26 +208,20 @@ class SynthesizedService {
   }
 
   ingressOn(group: string): Attributes[] {
-    return resourcesOf(this.json, VpcSecurityGroupIngressRule)
-      .map(([, rule]) => rule)
-      .filter((rule) => rule.security_group_id === group)
-      .map(ruleOf);
+    return rulesOn(this.json, VpcSecurityGroupIngressRule, group).map(ruleOf);
   }
 
   egressOn(group: string): Attributes[] {
-    return resourcesOf(this.json, VpcSecurityGroupEgressRule)
-      .map(([, rule]) => rule)
-      .filter((rule) => rule.security_group_id === group)
-      .map(ruleOf);
+    return rulesOn(this.json, VpcSecurityGroupEgressRule, group).map(ruleOf);
   }
 
   subnetRefs(cidrs: string[]): string[] {
-    return cidrs.map((cidr) => ref(Subnet, theOne(this.json, Subnet, (subnet) => subnet.cidr_block === cidr)[0]));
+    return cidrs.map((cidr) => subnetRef(this.json, cidr));
   }
 }
 
 function stage(name: StageName, input: SettingsInput = {}): SynthesizedService {
-  return new SynthesizedService(Testing.synth(new WorkshopStage(Testing.app(), name, { settings: parseSettings(input) })));
+  return new SynthesizedService(synthesizedStage(name, input));
 }
 
 /** A bare stack: network, registry and service, without database or load balancer. */
@@ -255,7 +231,7 @@ function bareService(): SynthesizedService {
   const network = new Network(stack, "network", { availabilityZones: ZONES });
   const registry = new ContainerRegistry(stack, "registry", { names, appName: "my-nginx", region: "eu-west-1" });
   new FargateService(stack, "service", { network, names, region: "eu-west-1", registry });
-  return new SynthesizedService(Testing.synth(stack));
+  return new SynthesizedService(synthesizedStack(stack));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ const shared = {
 const slow = ["plan", "cli", "state"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
 
 module.exports = {
+  reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
   projects: [
     { ...shared, displayName: "constructs", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: slow },
     { ...shared, displayName: "terraform", testMatch: slow },

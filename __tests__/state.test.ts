@@ -2,10 +2,9 @@
  * Terraform state of the stages in S3, locked in DynamoDB, proven with the real Terraform CLI against local
  * stand-ins: s3rver for S3 and dynalite for DynamoDB, both on 127.0.0.1 and started by this file.
  *
- * Terraform runs asynchronously here (not through the synchronous `terraform()` of src/terraform.ts): the two
- * servers live in this process, so a blocking spawn would stop them from answering Terraform.
+ * Terraform runs asynchronously (src/terraform.ts never blocks): the two servers live in this process and
+ * must keep answering while Terraform talks to them.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
@@ -15,7 +14,8 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { parseSettings } from "../src/config";
 import { addStages } from "../src/stages";
-import { hasTerraform, terraformEnv } from "../src/terraform";
+import { runTerraform as run, terraform, terraformEnv } from "../src/terraform";
+import { describeWithTerraform } from "./support/terraform";
 
 // ---------------------------------------------------------------------------------------------
 // The two servers. Neither package ships types; these are the parts this file uses.
@@ -49,15 +49,6 @@ const KEY_PREFIX = "container-workshop/test";
 const LOCK_TABLE = "workshop-locks";
 const STAGES = ["vpc-only", "db"] as const;
 type TestedStage = (typeof STAGES)[number];
-
-const haveTerraform = hasTerraform();
-if (!haveTerraform && !process.env.CI) {
-  console.warn(
-    "\n*** SKIPPED __tests__/state.test.ts: no `terraform` on PATH. These tests prove S3 state and DynamoDB locking " +
-      "with the real Terraform CLI; install Terraform 1.11 to run them. (With CI set they fail instead.) ***\n",
-  );
-}
-const describeTf = haveTerraform || process.env.CI ? describe : describe.skip;
 
 function listen(server: Server): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -93,33 +84,10 @@ async function dynamo<T>(endpoint: string, operation: string, body: object): Pro
   return JSON.parse(text) as T;
 }
 
-interface TerraformRun {
-  readonly status: number | null;
-  readonly output: string;
-}
-
-/** Runs terraform without blocking this process (the servers must keep answering); bounded by a timeout. */
-function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, stdin?: string): Promise<TerraformRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("terraform", [...args, "-no-color"], { cwd, env, timeout: TERRAFORM_TIMEOUT_MS, killSignal: "SIGKILL" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status, signal) =>
-      resolve({ status, output: signal ? `killed by ${signal} after ${TERRAFORM_TIMEOUT_MS} ms\n${stderr}${stdout}` : `${stderr}${stdout}` }),
-    );
-    child.stdin.end(stdin ?? "");
-  });
-}
-
-/** Like runTerraform, but fails with the command and its output unless terraform exits 0; returns stdout+stderr. */
-async function terraformOk(args: string[], cwd: string, env: NodeJS.ProcessEnv, stdin?: string): Promise<string> {
-  const run = await runTerraform(args, cwd, env, stdin);
-  if (run.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${run.output}`);
-  return run.output;
-}
+const runTerraform = (args: string[], cwd: string, env: NodeJS.ProcessEnv, stdin?: string) =>
+  run(args, { cwd, env, stdin, timeoutMs: TERRAFORM_TIMEOUT_MS });
+const terraformOk = (args: string[], cwd: string, env: NodeJS.ProcessEnv, stdin?: string) =>
+  terraform(args, { cwd, env, stdin, timeoutMs: TERRAFORM_TIMEOUT_MS });
 
 interface StateV4 {
   version: number;
@@ -144,7 +112,7 @@ function minimalState(terraformVersion: string, stage: string, serial: number): 
 
 // ---------------------------------------------------------------------------------------------
 
-describeTf("Terraform state in S3 with DynamoDB locking (real terraform, local S3 and DynamoDB)", () => {
+describeWithTerraform("Terraform state in S3 with DynamoDB locking (real terraform, local S3 and DynamoDB)", () => {
   let tmp = "";
   let s3: S3rverServer | undefined;
   let dynamoServer: Server | undefined;
@@ -173,7 +141,6 @@ describeTf("Terraform state in S3 with DynamoDB locking (real terraform, local S
   }
 
   beforeAll(async () => {
-    if (!haveTerraform) throw new Error("terraform is not on PATH, and CI is set: these tests must run in CI; install Terraform 1.11");
     tmp = mkdtempSync(join(tmpdir(), "workshop-state-"));
     const s3Directory = join(tmp, "s3rver");
     mkdirSync(s3Directory);

@@ -119,21 +119,50 @@ export function offlineMode(env: NodeJS.ProcessEnv, outdir: string, projectDir =
   return true;
 }
 
-/** Runs terraform and resolves to its stdout; rejects with the command and its output when it fails. */
-export function terraform(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
+export interface TerraformOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Written to terraform's standard input. @default - nothing */
+  readonly stdin?: string;
+  /** Kill terraform after this long. @default 600000 (10 minutes) */
+  readonly timeoutMs?: number;
+}
+
+export interface TerraformRun {
+  /** Exit code; null when terraform was killed. */
+  readonly status: number | null;
+  readonly stdout: string;
+  /** stderr, then stdout: what a person would read. */
+  readonly output: string;
+}
+
+/**
+ * Runs terraform without blocking this process (servers in the same process keep answering) and resolves
+ * with its exit code and output, whether it succeeded or not.
+ */
+export function runTerraform(args: string[], options: TerraformOptions): Promise<TerraformRun> {
+  const timeoutMs = options.timeoutMs ?? 600_000;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn("terraform", [...args, "-no-color"], { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("terraform", [...args, "-no-color"], { cwd: options.cwd, env: options.env, timeout: timeoutMs, killSignal: "SIGKILL" });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.on("error", (error) => reject(new Error(`terraform ${args[0]}: ${error.message}`)));
-    child.on("close", (code) => {
+    child.on("close", (status, signal) => {
       const out = Buffer.concat(stdout).toString("utf8");
-      if (code === 0) resolvePromise(out);
-      else reject(new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${Buffer.concat(stderr).toString("utf8")}${out}`));
+      const killed = signal ? `killed by ${signal} after ${timeoutMs} ms\n` : "";
+      resolvePromise({ status, stdout: out, output: `${killed}${Buffer.concat(stderr).toString("utf8")}${out}` });
     });
+    child.stdin.end(options.stdin ?? "");
   });
+}
+
+/** Runs terraform and resolves to its stdout; rejects with the command and its output when it fails. */
+export async function terraform(args: string[], options: TerraformOptions): Promise<string> {
+  const run = await runTerraform(args, options);
+  if (run.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.output}`);
+  return run.stdout;
 }
 
 /** True when a terraform binary is on PATH. */

@@ -16,7 +16,7 @@ async function main(requested: string[]): Promise<void> {
   const projectDir = process.cwd();
   const settings = loadSettings();
 
-  const app = new App({ outdir: join(projectDir, OFFLINE_OUTDIR), skipValidation: false });
+  const app = new App({ outdir: join(projectDir, OFFLINE_OUTDIR) });
   addStages(app, { settings, offline: true });
   app.synth();
 

@@ -266,7 +266,6 @@ export type Settings = Omit<ParsedSettings, "availabilityZones" | "network"> & {
 };
 export type SettingsInput = z.input<typeof SettingsSchema>;
 export type NatMode = Settings["network"]["nat"];
-export type ScalingRange = Settings["autoscaling"]["cpu"];
 
 /** The JSON Schema of the settings file, from the same definition the loader uses. */
 export function settingsJsonSchema(): object {

@@ -16,15 +16,6 @@ import { FargateService } from "./service";
 
 export { STAGE_NAMES, type StageName } from "./naming";
 
-/** What each stage adds to the one before it. */
-export const STAGE_ADDS: Readonly<Record<StageName, string>> = {
-  "vpc-only": "VPC, 3 public and 3 private subnets over 3 zones, internet gateway, route tables",
-  db: "PostgreSQL on RDS in a private DB subnet group, password kept by RDS in Secrets Manager, security group",
-  fargate: "ECR repository, ECS Fargate cluster, task definition, service, log group, IAM roles",
-  alb: "internet-facing Application Load Balancer in front of 3 tasks, tasks reachable only from it",
-  autoscaling: "service auto scaling with target tracking on requests per target",
-};
-
 /** True when `stage` contains the lesson of `lesson` (every stage contains itself and all before it). */
 export function stageIncludes(stage: StageName, lesson: StageName): boolean {
   return STAGE_NAMES.indexOf(stage) >= STAGE_NAMES.indexOf(lesson);

@@ -1,6 +1,7 @@
 // Wiring only: settings -> one stack per stage -> synth. The logic lives in src/.
 import { App } from "cdktf";
-import { ConfigError, loadSettings } from "./src/config";
+import { loadSettings } from "./src/config";
+import { UserError } from "./src/errors";
 import { addStages } from "./src/stages";
 import { offlineMode } from "./src/terraform";
 
@@ -11,7 +12,7 @@ try {
   app.synth();
 } catch (error) {
   // Nothing has been written yet: every check runs before synth, so an earlier cdktf.out stays intact.
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof UserError)) throw error;
   console.error(error.message);
   process.exit(1);
 }

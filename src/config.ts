@@ -7,14 +7,14 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { carve, contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { UserError } from "./errors";
 import { NAME_RULES, STAGE_NAMES, StageNames } from "./naming";
 
 export const CONFIG_ENV = "WORKSHOP_CONFIG";
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(readonly problems: string[], source = "settings") {
     super(`Invalid ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
   }
 }
 

@@ -1,0 +1,10 @@
+/**
+ * Errors a user can fix: bad settings, a bad argument, a policy finding. The commands print their message
+ * alone (no stack trace) and exit non-zero; anything else is a bug and keeps its stack.
+ */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

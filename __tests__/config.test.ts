@@ -155,8 +155,9 @@ describe("partial overrides", () => {
 });
 
 describe("errors: shape of a setting", () => {
-  test("an unknown top-level key is named with its value", () => {
-    expect(() => parseSettings({ netwrok: { nat: "single" } })).toThrow(/netwrok: unknown setting \(given \{"nat":"single"\}\)/);
+  test("an unknown top-level key is named, with the nearest allowed key, and its value is not printed", () => {
+    expect(() => parseSettings({ netwrok: { nat: "single" } })).toThrow(/netwrok: unknown setting \(did you mean "network"\?\)/);
+    expect(() => parseSettings({ netwrok: { nat: "single" } })).not.toThrow(/single/);
   });
 
   test("an unknown top-level key lists the allowed keys", () => {
@@ -165,21 +166,21 @@ describe("errors: shape of a setting", () => {
 
   test("an unknown key in a section lists the keys allowed there", () => {
     expect(() => parseSettings({ network: { cidrs: "10.0.0.0/16" } })).toThrow(
-      /network\.cidrs: unknown setting \(given "10\.0\.0\.0\/16"\); allowed here: name, cidr, publicSubnetCidrs, privateSubnetCidrs, nat/,
+      /network\.cidrs: unknown setting \(did you mean "cidr"\?\); allowed here: name, cidr, publicSubnetCidrs, privateSubnetCidrs, nat/,
     );
   });
 
   test("a string where a number belongs is rejected", () => {
-    expect(() => parseSettings({ database: { port: "5432" } })).toThrow(/database\.port: "5432" must be a whole number from 1150 to 65535/);
+    expect(() => parseSettings({ database: { port: "5432" } })).toThrow(/database\.port: "5432" is text; must be a whole number from 1150 to 65535 \(write 5432 without quotes\)/);
   });
 
   test("a string where a flag belongs is rejected", () => {
-    expect(() => parseSettings({ database: { enableMultiAz: "yes" } })).toThrow(/database\.enableMultiAz: "yes" must be true or false/);
+    expect(() => parseSettings({ database: { enableMultiAz: "yes" } })).toThrow(/database\.enableMultiAz: "yes" is text; must be true or false/);
   });
 
   test("a single string where a list belongs is rejected", () => {
     expect(() => parseSettings({ network: { publicSubnetCidrs: "10.0.0.0/24" } })).toThrow(
-      /network\.publicSubnetCidrs: "10\.0\.0\.0\/24" must be a list of IPv4 CIDR blocks/,
+      /network\.publicSubnetCidrs: "10\.0\.0\.0\/24" is text; must be a list of IPv4 CIDR blocks/,
     );
   });
 
@@ -200,7 +201,7 @@ describe("errors: shape of a setting", () => {
   });
 
   test("a region that is not an AWS region name is rejected", () => {
-    expect(() => parseSettings({ region: "Europe" })).toThrow(/region: "Europe" must be an AWS region such as "eu-west-1"/);
+    expect(() => parseSettings({ region: "Europe" })).toThrow(/region: "Europe" is not an AWS Region the AWS provider knows; allowed: one of the 32 commercial Regions/);
   });
 
   test("a tag value that is not a string is rejected", () => {
@@ -208,13 +209,13 @@ describe("errors: shape of a setting", () => {
   });
 
   test("tags given as a list are rejected", () => {
-    expect(() => parseSettings({ extraTags: ["team"] })).toThrow(/extraTags: \["team"\] must map tag names to string values/);
+    expect(() => parseSettings({ extraTags: ["team"] })).toThrow(/extraTags: \["team"\] is a list; must map tag names to string values/);
   });
 });
 
 describe("errors: backend", () => {
   test("an S3 backend without a bucket is rejected", () => {
-    expect(() => parseSettings({ backend: { type: "s3" } })).toThrow(/backend\.bucket: missing, must be an S3 bucket name/);
+    expect(() => parseSettings({ backend: { type: "s3" } })).toThrow(/backend\.bucket: missing; must be an S3 bucket name/);
   });
 
   test("an S3 bucket name with uppercase letters is rejected", () => {
@@ -546,12 +547,12 @@ describe("defaults that follow other settings", () => {
 
   test("an unknown key in the s3 backend lists the keys allowed there", () => {
     expect(() => parseSettings({ backend: { type: "s3", bucket: "my-state", tabel: "x" } })).toThrow(
-      /backend\.tabel: unknown setting \(given "x"\); allowed here: type, bucket, keyPrefix/,
+      /backend\.tabel: unknown setting; allowed here: type, bucket, keyPrefix/,
     );
   });
 
   test("a section given as a list says it must be an object", () => {
-    expect(() => parseSettings({ network: ["10.0.0.0/16"] })).toThrow(/network: \["10\.0\.0\.0\/16"\] must be an object of settings/);
+    expect(() => parseSettings({ network: ["10.0.0.0/16"] })).toThrow(/network: \["10\.0\.0\.0\/16"\] is a list; must be an object of settings/);
   });
 });
 

@@ -9,12 +9,19 @@ import { z } from "zod";
 import { carve, contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { UserError } from "./errors";
 import { NAME_RULES, STAGE_NAMES, StageNames } from "./naming";
+import { REGIONS, defaultZones, suggestRegions } from "./regions";
+import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./settings-file";
 
 export const CONFIG_ENV = "WORKSHOP_CONFIG";
 
+/** Problems an error message lists; the rest are counted, so that a wrong file gives a short message. */
+const SHOWN_PROBLEMS = 10;
+
 export class ConfigError extends UserError {
   constructor(readonly problems: string[], source = "settings") {
-    super(`Invalid ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => `  - ${p}`);
+    if (problems.length > SHOWN_PROBLEMS) shown.push(`  ... and ${problems.length - SHOWN_PROBLEMS} more; fix these first`);
+    super(`Invalid ${source}:\n${shown.join("\n")}`);
   }
 }
 
@@ -69,6 +76,22 @@ const cidrList = (description: string) =>
 
 /** Retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** AWS tags: keys of 1 to 128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; "aws:" is AWS's own. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_RULE = "letters, digits, spaces and _ . : / = + - @";
+const tagKey = z
+  .string()
+  .min(1, { error: "a tag key must not be empty" })
+  .max(128, { error: "a tag key has at most 128 characters" })
+  .regex(TAG_CHARACTERS, { error: `a tag key may hold only ${TAG_RULE}` })
+  .refine((key) => !key.toLowerCase().startsWith("aws:"), { error: 'a tag key must not start with "aws:", which AWS reserves' });
+const tagValue = z
+  .string({ error: "must be a string (tag values are text)" })
+  .max(256, { error: "a tag value has at most 256 characters" })
+  .regex(TAG_CHARACTERS, { error: `a tag value may hold only ${TAG_RULE}` });
+/** AWS allows 50 tags on a resource; the common tags and a Name tag take 4. */
+export const MAX_EXTRA_TAGS = 46;
 
 const url = z.url({ error: "must be a URL such as http://127.0.0.1:4566" });
 
@@ -211,7 +234,14 @@ const autoscaling = section(
   "Service auto scaling (stage autoscaling).",
 );
 
-const regionName = pattern(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, 'must be an AWS region such as "eu-west-1"');
+const regionName = z.string({ error: 'must be an AWS Region such as "eu-west-1"' }).superRefine((region, context) => {
+  if (REGIONS[region]) return;
+  const partition = /^(cn|us-gov|us-iso[a-z]*|eu-isoe)-/.test(region) ? " (China, GovCloud and isolated partitions are not supported)" : "";
+  context.addIssue({
+    code: "custom",
+    message: `is not an AWS Region the AWS provider knows${partition}; allowed: ${suggestRegions(region)}`,
+  });
+});
 
 const s3Backend = strictGroup({
     type: z.literal("s3"),
@@ -246,7 +276,7 @@ export const SettingsSchema = strictGroup({
         .array(z.string(), { error: "must be a list of availability zone names" })
         .optional()
         .describe('Zones of the region, one public and one private subnet each. @default the region\'s first three: ["eu-west-1a", "eu-west-1b", "eu-west-1c"]'),
-      extraTags: z.record(z.string(), z.string({ error: "must be a string (tag values are text)" }), { error: "must map tag names to string values" }).default({}).describe(
+      extraTags: z.record(tagKey, tagValue, { error: "must map tag names to string values" }).default({}).describe(
         "Tags merged over the common tags (project, stage, managed-by) on every resource. @default {}",
       ),
       backend,
@@ -288,20 +318,6 @@ export const POSTGRES_STANDARD_SUPPORT_ENDS: Readonly<Record<string, string>> = 
 /** Instance families RDS has retired. */
 const RETIRED_DB_FAMILIES = ["t1", "t2", "m1", "m2", "m3", "r3"];
 
-/** Zone letters of regions whose zones are well known; other regions are checked by name only. */
-const KNOWN_ZONE_LETTERS: Readonly<Record<string, string>> = {
-  "us-east-1": "abcdef",
-  "us-east-2": "abc",
-  "us-west-2": "abcd",
-  "eu-west-1": "abc",
-  "eu-west-2": "abc",
-  "eu-west-3": "abc",
-  "eu-central-1": "abc",
-  "eu-north-1": "abc",
-  "ap-southeast-1": "abc",
-  "ap-southeast-2": "abc",
-  "ap-northeast-1": "acd",
-};
 
 /** Task sizes Fargate offers: CPU units -> allowed memory (MiB). */
 export function fargateMemoryOptions(cpu: number): number[] {
@@ -330,7 +346,13 @@ export function fargateMemoryOptions(cpu: number): number[] {
 // ---------------------------------------------------------------------------------------------
 // Checks that span several settings.
 
-const show = (value: unknown) => JSON.stringify(value);
+/** A value as an error message shows it: short, so that a long or secret value is not printed back whole. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return value.length > 40 ? `${JSON.stringify(value.slice(0, 32))}... (${value.length} characters)` : JSON.stringify(value);
+  if (Array.isArray(value)) return value.length <= 3 && JSON.stringify(value).length <= 60 ? JSON.stringify(value) : `a list of ${value.length}`;
+  if (value !== null && typeof value === "object") return "an object";
+  return String(value);
+}
 
 function checkNamePrefix(s: Settings, problems: string[]): void {
   const prefix = s.namePrefix;
@@ -361,12 +383,12 @@ function checkNamePrefix(s: Settings, problems: string[]): void {
 
 function checkZones(s: Settings, problems: string[]): void {
   const zones = s.availabilityZones;
-  const letters = KNOWN_ZONE_LETTERS[s.region];
+  const letters = REGIONS[s.region]?.zoneLetters;
   zones.forEach((zone, i) => {
     const suffix = zone.slice(s.region.length);
     if (!zone.startsWith(s.region) || !/^[a-z]$/.test(suffix)) {
       problems.push(`availabilityZones[${i}]: ${show(zone)} is not a zone of region ${show(s.region)}; zones are named like "${s.region}a"`);
-    } else if (letters && !letters.includes(suffix)) {
+    } else if (letters !== undefined && !letters.includes(suffix)) {
       problems.push(
         `availabilityZones[${i}]: ${show(zone)} does not exist in ${s.region}; its zones are ${[...letters].map((l) => s.region + l).join(", ")}`,
       );
@@ -445,6 +467,13 @@ function checkRegistry(s: Settings, problems: string[]): void {
   }
 }
 
+function checkTags(s: Settings, problems: string[]): void {
+  const count = Object.keys(s.extraTags).length;
+  if (count > MAX_EXTRA_TAGS) {
+    problems.push(`extraTags: ${count} tags; AWS allows 50 on a resource and the stages use 4 (project, stage, managed-by, Name), so at most ${MAX_EXTRA_TAGS}`);
+  }
+}
+
 function checkScaling(s: Settings, problems: string[]): void {
   for (const policy of ["requestCount", "cpu"] as const) {
     const { minCapacity, desiredCount, maxCapacity } = s.autoscaling[policy];
@@ -460,18 +489,51 @@ function checkScaling(s: Settings, problems: string[]): void {
 // ---------------------------------------------------------------------------------------------
 // Loading.
 
+const KINDS: Record<string, string> = { string: "text", number: "a number", boolean: "true or false", object: "an object" };
+
+/** What kind of JSON value this is, as a user would say it. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return KINDS[typeof value] ?? typeof value;
+}
+
+/** Letters apart, for "did you mean": insertions, deletions and substitutions. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   const where = (path: PropertyKey[]) =>
     path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
   if (issue.code === "unrecognized_keys") {
-    const object = issue.input as Record<string, unknown>;
-    return issue.keys.map(
-      (key) => `${where([...issue.path, key])}: unknown setting (given ${show(object[key])}); ${issue.message}`,
-    );
+    // The value is never printed: a password or a whole state file put in the wrong place stays unseen.
+    const allowed = issue.message.replace(/^allowed here: /, "").split(", ");
+    return issue.keys.map((key) => {
+      const near = allowed.find((name) => name.toLowerCase() === key.toLowerCase() || distance(name, key) <= 2);
+      return `${where([...issue.path, key])}: unknown setting${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}; ${issue.message}`;
+    });
   }
-  const value = "input" in issue ? issue.input : issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], input);
-  const given = value === undefined ? "missing," : show(value);
-  return [`${where(issue.path) || "(top level)"}: ${given} ${issue.message}`];
+  const message = issue.code === "invalid_key" && issue.issues[0] ? issue.issues[0].message : issue.message;
+  const atPath = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], input);
+  const value = atPath !== undefined || !("input" in issue) ? atPath : issue.input;
+  const place = where(issue.path) || "(top level)";
+  if (issue.code === "invalid_key") {
+    return [`${where(issue.path.slice(0, -1))}: the key ${show(issue.path[issue.path.length - 1])} is refused: ${message}`];
+  }
+  if (value === undefined) return [`${place}: missing; ${message}`];
+  if (issue.code === "invalid_type" && typeof value !== "number") {
+    const unquoted = typeof value === "string" && /^(-?\d+(\.\d+)?|true|false)$/.test(value.trim());
+    const hint = unquoted ? ` (write ${value.trim()} without quotes)` : "";
+    return [`${place}: ${show(value)} is ${kindOf(value)}; ${message}${hint}`];
+  }
+  return [`${place}: ${show(value)} ${message}`];
 }
 
 export interface ParseOptions {
@@ -483,8 +545,14 @@ export interface ParseOptions {
 
 /** Zones default to the region's first three; subnets to consecutive blocks of the VPC, public first. */
 function withDerivedDefaults(parsed: ParsedSettings, problems: string[]): Settings {
-  const letters = (KNOWN_ZONE_LETTERS[parsed.region] ?? "abc").slice(0, 3);
-  const zones = parsed.availabilityZones ?? [...letters].map((letter) => parsed.region + letter);
+  const zones = parsed.availabilityZones ?? defaultZones(parsed.region) ?? [];
+  if (zones.length === 0 && parsed.availabilityZones === undefined) {
+    problems.push(
+      `availabilityZones: missing, and needed for region ${show(parsed.region)}, whose zone names differ between accounts; ` +
+        `name 2 or 3 zones your account has (aws ec2 describe-availability-zones --region ${parsed.region}), e.g. ["${parsed.region}a", "${parsed.region}b"]`,
+    );
+    return { ...parsed, availabilityZones: zones, network: { ...parsed.network, publicSubnetCidrs: [], privateSubnetCidrs: [] } };
+  }
   const { publicSubnetCidrs, privateSubnetCidrs } = parsed.network;
   let blocks: string[] = [];
   const vpc = parseCidr(parsed.network.cidr);
@@ -548,6 +616,7 @@ export function parseSettings(input: unknown, options: ParseOptions = {}): Setti
   checkService(settings, problems);
   checkRegistry(settings, problems);
   checkScaling(settings, problems);
+  checkTags(settings, problems);
   if (problems.length > 0) throw new ConfigError(problems, source);
   return settings;
 }
@@ -557,20 +626,24 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const file = env[CONFIG_ENV];
   if (!file) return parseSettings({});
   const path = resolve(file);
-  let text: string;
+  const refuse = (problem: string) => new ConfigError([`${CONFIG_ENV}: ${JSON.stringify(file)} ${problem}`]);
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (e) {
-    throw new ConfigError([`${CONFIG_ENV}: ${show(file)} cannot be read (${(e as NodeJS.ErrnoException).code}); unset it or name a JSON file`]);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw refuse(code === "EISDIR" ? "is a folder; name a JSON file" : `cannot be read (${code}); unset it or name a JSON file`);
   }
   let input: unknown;
   try {
-    input = JSON.parse(text);
+    input = parseStrictJson(decodeSettingsFile(bytes));
   } catch (e) {
-    throw new ConfigError([`${CONFIG_ENV}: ${show(file)} is not valid JSON: ${(e as Error).message}`]);
+    if (e instanceof SettingsFileError) throw refuse(e.message);
+    throw e;
   }
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new ConfigError([`${CONFIG_ENV}: ${show(file)} must hold a JSON object of settings`]);
+    throw refuse(`must hold a JSON object of settings, not ${kindOf(input)}`);
   }
+  if ("lineage" in input && "terraform_version" in input) throw refuse("is a Terraform state file, not a settings file");
   return parseSettings(input, { source: `settings in ${path}` });
 }

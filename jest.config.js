@@ -11,6 +11,9 @@ const slow = ["plan", "cli", "state"].map((name) => `<rootDir>/__tests__/${name}
 
 module.exports = {
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
+  // One temporary folder per run (TMPDIR), removed at the end: Testing.synth leaves a folder per synth.
+  globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   projects: [
     { ...shared, displayName: "constructs", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: slow },
     { ...shared, displayName: "terraform", testMatch: slow },

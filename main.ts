@@ -1,18 +1,22 @@
 // Wiring only: settings -> one stack per stage -> synth. The logic lives in src/.
-import { App } from "cdktf";
+// `node --require ./src/register.js main.ts [--hcl] [--output <folder>]`; cdktf.json runs the same command for cdktf synth|diff|deploy.
+import { defineApp } from "./src/app";
 import { loadSettings } from "./src/config";
 import { UserError } from "./src/errors";
-import { addStages } from "./src/stages";
-import { offlineMode } from "./src/terraform";
+import { parseSynthArgs, synthesize } from "./src/synth";
+import { DEPLOY_OUTDIR, offlineMode } from "./src/terraform";
 
-try {
+async function main(): Promise<void> {
+  const { outdir, hcl } = parseSynthArgs(process.argv.slice(2), process.env, DEPLOY_OUTDIR);
   const settings = loadSettings();
-  const app = new App();
-  addStages(app, { settings, offline: offlineMode(process.env, app.outdir) });
-  app.synth();
-} catch (error) {
-  // Nothing has been written yet: every check runs before synth, so an earlier cdktf.out stays intact.
+  const offline = offlineMode(process.env, outdir);
+  const result = await synthesize({ outdir, hcl }, (app) => defineApp(app, { settings, offline }));
+  console.log(`Synthesized ${result.stacks.join(", ")} into ${outdir}/stacks (${hcl ? "HCL, cdk.tf" : "Terraform JSON, cdk.tf.json"})`);
+}
+
+main().catch((error: unknown) => {
+  // Every check runs before anything is published, so an earlier cdktf.out stays intact.
   if (!(error instanceof UserError)) throw error;
   console.error(error.message);
-  process.exit(1);
-}
+  process.exitCode = 1;
+});

@@ -1,12 +1,14 @@
 /**
- * The commands a learner runs, through the real cdktf CLI, in a throwaway copy of the project:
- * npm run synth, a bad settings file, the offline switch, an edit to main.ts, synth --hcl and diff:offline.
+ * The commands a learner runs, in a throwaway copy of the project, with output captured as CI sees it (not a
+ * terminal): npm run synth and synth:hcl in both orders, bad settings, the offline switch, an edit to main.ts,
+ * the wrappers' early checks (stack names, credentials, Terraform on the PATH), cdktf synth through the
+ * cdktf CLI, and diff:offline.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { STAGE_NAMES } from "../src/stages";
 import { terraform, terraformEnv } from "../src/terraform";
 import { describeWithTerraform } from "./support/terraform";
@@ -16,17 +18,27 @@ jest.setTimeout(300_000);
 const root = join(__dirname, "..");
 let project: string;
 
-/** Runs one of the project's npm scripts the way package.json does, in the copy. */
-function npmScript(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const scripts = (JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-  const run = spawnSync(`${scripts[script]} ${args.join(" ")}`, {
+interface Result {
+  readonly status: number | null;
+  /** stdout then stderr, exactly as written. */
+  readonly output: string;
+}
+
+/** Runs a command in the copy, without a terminal, with no settings file and no offline switch of ours. */
+function run(command: string, env: NodeJS.ProcessEnv = {}): Result {
+  const result = spawnSync(command, {
     cwd: project,
     shell: true,
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1", WORKSHOP_CONFIG: "", WORKSHOP_OFFLINE: "", ...env },
   });
-  // cdktf colours its output even without a terminal: strip the escape codes before matching
-  return { status: run.status, output: `${run.stdout}${run.stderr}`.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "") };
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Runs one of the project's npm scripts the way package.json says. */
+function npmScript(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Result {
+  const scripts = (JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  return run(`${scripts[script]} ${args.join(" ")}`, env);
 }
 
 /** A fingerprint of every file below `dir`: path and content. */
@@ -43,8 +55,19 @@ function fingerprint(dir: string): string {
   return hash.digest("hex");
 }
 
-const stackJson = (stage: string, outdir = "cdktf.out") =>
-  readFileSync(join(project, outdir, "stacks", stage, "cdk.tf.json"), "utf8");
+const stackDir = (stage: string, outdir = "cdktf.out") => join(project, outdir, "stacks", stage);
+const stackJson = (stage: string, outdir = "cdktf.out") => readFileSync(join(stackDir(stage, outdir), "cdk.tf.json"), "utf8");
+/** The Terraform files (cdk.tf.json, cdk.tf) in each stage folder. */
+const terraformFiles = () => STAGE_NAMES.map((stage) => readdirSync(stackDir(stage)).filter((f) => f.startsWith("cdk.tf")).sort());
+const ESCAPE = "\x1b";
+
+/** A settings file in the copy with a subnet outside the VPC. */
+function badSettings(): string {
+  const file = join(project, "bad.json");
+  writeFileSync(file, JSON.stringify({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "192.168.0.0/24"] } }));
+  return file;
+}
+const BAD_SUBNET = /network\.publicSubnetCidrs\[2\]: "192\.168\.0\.0\/24" lies outside the VPC 10\.0\.0\.0\/16/g;
 
 beforeAll(() => {
   // GIVEN a copy of the project's sources, sharing node_modules, and a first synth
@@ -59,25 +82,35 @@ beforeAll(() => {
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-test("npm run synth writes every stage into cdktf.out/stacks/<stage>", () => {
-  // THEN each stage has its own Terraform JSON, with its lesson in it
+test("npm run synth writes every stage into cdktf.out/stacks/<stage>, in plain lines", () => {
+  // THEN each stage has its own Terraform JSON, with its lesson in it, and the command said so plainly
   expect(readdirSync(join(project, "cdktf.out", "stacks")).sort()).toEqual([...STAGE_NAMES].sort());
   expect(stackJson("vpc-only")).toContain('"cidr_block": "10.0.0.0/16"');
   expect(stackJson("db")).toContain('"name": "workshop-db-main-private"');
   expect(stackJson("alb")).toContain('"load_balancer_type": "application"');
+  const again = npmScript("synth");
+  expect(again.output.trim()).toBe("Synthesized vpc-only, db, fargate, alb, autoscaling into cdktf.out/stacks (Terraform JSON, cdk.tf.json)");
 });
 
-test("a bad settings file exits non-zero, names the setting and leaves cdktf.out untouched", () => {
-  // GIVEN the earlier output and a settings file with a CIDR outside the VPC
+test("a bad settings file prints one clean block, exits non-zero and leaves cdktf.out untouched", () => {
+  // GIVEN the earlier output
   const before = fingerprint(join(project, "cdktf.out"));
-  const file = join(project, "bad.json");
-  writeFileSync(file, JSON.stringify({ network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "192.168.0.0/24"] } }));
-  // WHEN synth runs with it
-  const result = npmScript("synth", [], { WORKSHOP_CONFIG: file });
-  // THEN it fails, says which setting and why, and the output is as it was
-  expect(result.status).not.toBe(0);
-  expect(result.output).toMatch(/network\.publicSubnetCidrs\[2\]: "192\.168\.0\.0\/24" lies outside the VPC 10\.0\.0\.0\/16/);
+  // WHEN synth runs with a settings file that puts a subnet outside the VPC
+  const result = npmScript("synth", [], { WORKSHOP_CONFIG: badSettings() });
+  // THEN it fails, says which setting and why once, with no stack trace or terminal codes, and the output is as it was
+  expect(result.status).toBe(1);
+  expect(result.output.match(BAD_SUBNET)).toHaveLength(1);
+  expect(result.output).toMatch(/^Invalid settings in .*bad\.json:\n {2}- network/);
+  expect(result.output).not.toMatch(/\n\s+at |Error:|\[ERROR\]/);
+  expect(result.output).not.toContain(ESCAPE);
   expect(fingerprint(join(project, "cdktf.out"))).toBe(before);
+});
+
+test("a bad settings file through the deploy wrappers is the same one block, before anything else runs", () => {
+  const result = npmScript("diff", ["alb"], { WORKSHOP_CONFIG: badSettings() });
+  expect(result.status).toBe(1);
+  expect(result.output.match(BAD_SUBNET)).toHaveLength(1);
+  expect(result.output).not.toMatch(/\[ERROR\]|Synth command|cdktf encountered/);
 });
 
 test("the offline switch refuses to synthesize where cdktf deploys from", () => {
@@ -99,29 +132,87 @@ test("an edit to main.ts takes effect on the next synth: no stale build", () => 
     expect(stackJson("db")).toContain('"name": "edited-db-main-private"');
   } finally {
     writeFileSync(main, original);
+    npmScript("synth");
   }
 });
 
-describeWithTerraform("the way out and offline diff", () => {
-  test("cdktf synth --hcl writes HCL that terraform validates, for every stage", async () => {
-    // WHEN the stages are synthesized as HCL
+test("a stage name that does not exist is refused with the stages in lesson order", () => {
+  for (const [script, args] of [["diff:offline", ["vpc"]], ["deploy", ["vpc-only", "albb"]]] as const) {
+    const result = npmScript(script, [...args]);
+    expect(result.status).toBe(1);
+    expect(result.output).toMatch(/the stacks are, in lesson order: vpc-only, db, fargate, alb, autoscaling/);
+  }
+  expect(npmScript("diff:offline", ["vpc"]).output).toMatch(/"vpc" is not a stack \(did you mean "vpc-only"\?\)/);
+});
+
+test("deploying without AWS credentials says what to do before Terraform or cdktf start", () => {
+  // GIVEN no AWS keys, no profile and an empty home folder
+  const home = join(project, "empty-home");
+  mkdirSync(home, { recursive: true });
+  const noAws = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("AWS_")).map((k) => [k, ""]));
+  // WHEN a stage is deployed
+  const result = npmScript("deploy", ["alb"], { ...noAws, HOME: home, AWS_EC2_METADATA_DISABLED: "true" });
+  // THEN it stops at once with the ways to give credentials, and nothing was initialized
+  expect(result.status).toBe(1);
+  expect(result.output).toMatch(/No AWS credentials found, and deploy needs them/);
+  expect(result.output).toMatch(/npm run plan:offline/);
+  expect(result.output).not.toMatch(/Initializing|provider/i);
+  expect(result.output.split("\n").length).toBeLessThan(15);
+});
+
+test("without terraform on the PATH, plan:offline names what is missing and the version needed", () => {
+  const result = npmScript("plan:offline", ["vpc-only"], { PATH: dirname(process.execPath) });
+  expect(result.status).toBe(1);
+  expect(result.output).toMatch(/terraform is not on the PATH\. Install Terraform 1\.11\.0 or newer/);
+  expect(result.output).not.toMatch(/ENOENT|\n\s+at /);
+});
+
+describeWithTerraform("one format per stack folder, the cdktf CLI, and offline diff", () => {
+  const env = () => terraformEnv(project, { offline: true });
+  /** terraform init in every stage folder, as deploy does it, and validate of the last stage. */
+  async function initAndValidate(): Promise<void> {
+    await Promise.all(STAGE_NAMES.map((stage) => terraform(["init", "-input=false", "-backend=false"], { cwd: stackDir(stage), env: env() })));
+    expect(await terraform(["validate"], { cwd: stackDir("autoscaling"), env: env() })).toMatch(/The configuration is valid/);
+  }
+
+  test("synth:hcl after synth, then synth again: exactly one format in each folder, and Terraform takes each", async () => {
+    // WHEN HCL follows JSON THEN every folder holds cdk.tf only, and init and validate pass
+    expect(npmScript("synth:hcl").status).toBe(0);
+    expect(terraformFiles()).toEqual(STAGE_NAMES.map(() => ["cdk.tf"]));
+    expect(readFileSync(join(stackDir("alb"), "cdk.tf"), "utf8")).toMatch(/resource "aws_lb" "load-balancer_alb_[0-9A-F]+" \{/);
+    await initAndValidate();
+    // WHEN JSON follows HCL THEN every folder holds cdk.tf.json only, init (deploy's first step) and validate pass
+    expect(npmScript("synth").status).toBe(0);
+    expect(terraformFiles()).toEqual(STAGE_NAMES.map(() => ["cdk.tf.json"]));
+    expect(existsSync(join(stackDir("alb"), "metadata.json"))).toBe(false);
+    expect(existsSync(join(stackDir("alb"), ".terraform"))).toBe(true);
+    await initAndValidate();
+  });
+
+  test("synth:hcl --output writes HCL elsewhere that terraform validates, for every stage", async () => {
     const result = npmScript("synth:hcl", ["--output", "cdktf.hcl"]);
     expect(result.status).toBe(0);
-    // THEN every stage's cdk.tf passes a real init and validate
-    const env = terraformEnv(project, { offline: false });
     await Promise.all(
       STAGE_NAMES.map(async (stage) => {
-        const cwd = join(project, "cdktf.hcl", "stacks", stage);
-        expect(readFileSync(join(cwd, "cdk.tf"), "utf8")).toMatch(/resource "aws_vpc"/);
-        await terraform(["init", "-input=false", "-backend=false"], { cwd, env });
-        expect(await terraform(["validate"], { cwd, env })).toMatch(/The configuration is valid/);
+        const cwd = stackDir(stage, "cdktf.hcl");
+        await terraform(["init", "-input=false", "-backend=false"], { cwd, env: env() });
+        expect(await terraform(["validate"], { cwd, env: env() })).toMatch(/The configuration is valid/);
       }),
     );
   });
 
-  test("npm run diff:offline -- vpc-only plans with no AWS account and no registry", () => {
+  test("cdktf synth through the cdktf CLI runs the same app, in plain lines without a terminal", () => {
+    const result = run("node_modules/.bin/cdktf synth", { CI: "true", TF_CLI_CONFIG_FILE: env().TF_CLI_CONFIG_FILE });
+    expect(result.status).toBe(0);
+    expect(result.output).toMatch(/Generated Terraform code for the stacks: alb, autoscaling, db, fargate, vpc-only/);
+    expect(result.output).not.toContain(ESCAPE);
+    expect(terraformFiles()).toEqual(STAGE_NAMES.map(() => ["cdk.tf.json"]));
+  });
+
+  test("npm run diff:offline -- vpc-only plans with no AWS account, in plain lines", () => {
     const result = npmScript("diff:offline", ["vpc-only"]);
     expect(result.output).toMatch(/Plan: 20 to add, 0 to change, 0 to destroy/);
+    expect(result.output).not.toContain(ESCAPE);
     expect(result.status).toBe(0);
   });
 });

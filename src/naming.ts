@@ -3,6 +3,7 @@
  * so that the stages can be deployed side by side. Config validation checks every name of every stage
  * against the limits below, so a construct never meets a name AWS would reject.
  */
+import { UserError } from "./errors";
 
 /** Characters the target group name spends on its replacement suffix (see LoadBalancer). */
 export const TARGET_GROUP_SUFFIX_LENGTH = 4;
@@ -81,3 +82,19 @@ export class StageNames {
 /** The lesson's stages in order; each contains everything of the one before. */
 export const STAGE_NAMES = ["vpc-only", "db", "fargate", "alb", "autoscaling"] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
+
+/**
+ * Checks stack names given on a command line against the stacks there are (the stages, in lesson order,
+ * and any others) and returns them; an unknown name is an error that lists the valid ones.
+ */
+export function checkStackNames(requested: readonly string[], known: readonly string[] = STAGE_NAMES): string[] {
+  const unknown = requested.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    const near = unknown.map((name) => known.find((k) => k.startsWith(name) || name.startsWith(k))).filter(Boolean);
+    throw new UserError(
+      `${unknown.map((name) => JSON.stringify(name)).join(", ")} ${unknown.length > 1 ? "are not stacks" : "is not a stack"}` +
+        `${near.length > 0 ? ` (did you mean ${near.map((n) => JSON.stringify(n)).join(", ")}?)` : ""}; the stacks are, in lesson order: ${known.join(", ")}`,
+    );
+  }
+  return [...requested];
+}

@@ -5,8 +5,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "./config";
+import { UserError } from "./errors";
 
 /** Folder (ignored by git) for the project's Terraform CLI config and offline output. */
 export const WORK_DIR = ".workshop";
@@ -19,13 +20,15 @@ export const DEPLOY_OUTDIR = "cdktf.out";
 /** Where offline synthesis goes, so that it never lands where cdktf deploys from. */
 export const OFFLINE_OUTDIR = join(WORK_DIR, "offline");
 
-const MIRROR_CANDIDATES = [
-  "/opt/tf-plugins",
-  join(homedir(), ".terraform.d", "plugins"),
-  join(homedir(), ".local", "share", "terraform", "plugins"),
-  "/usr/local/share/terraform/plugins",
-  "/usr/share/terraform/plugins",
-];
+/**
+ * Terraform's own implied local mirror directories on Linux and macOS (the CLI configuration docs, "Implied
+ * Local Mirror Directories"): the user's plugins folder and terraform/plugins under each XDG data directory.
+ */
+export function impliedMirrorDirs(env: NodeJS.ProcessEnv = process.env, home = homedir()): string[] {
+  const dataHome = env.XDG_DATA_HOME || join(home, ".local", "share");
+  const dataDirs = (env.XDG_DATA_DIRS || "/usr/local/share:/usr/share").split(":").filter(Boolean);
+  return [join(home, ".terraform.d", "plugins"), ...[dataHome, ...dataDirs].map((dir) => join(dir, "terraform", "plugins"))];
+}
 
 /** "<host>/<namespace>/<type>" of every provider a mirror folder holds. */
 export function mirroredProviders(mirror: string): string[] {
@@ -36,7 +39,7 @@ export function mirroredProviders(mirror: string): string[] {
   );
 }
 
-/** The provider mirror to use: WORKSHOP_PROVIDER_MIRROR, else the first known folder that holds hashicorp/aws. */
+/** The provider mirror to use: WORKSHOP_PROVIDER_MIRROR, else the first implied mirror folder that holds hashicorp/aws. */
 export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const chosen = env[MIRROR_ENV];
   if (chosen === "off") return undefined;
@@ -49,7 +52,7 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
     }
     return resolve(chosen);
   }
-  return MIRROR_CANDIDATES.find((dir) => mirroredProviders(dir).includes("registry.terraform.io/hashicorp/aws"));
+  return impliedMirrorDirs(env).find((dir) => mirroredProviders(dir).includes("registry.terraform.io/hashicorp/aws"));
 }
 
 /** Terraform CLI config: providers the mirror holds come from it, all others from their registries. */
@@ -148,7 +151,9 @@ export function runTerraform(args: string[], options: TerraformOptions): Promise
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.on("error", (error) => reject(new Error(`terraform ${args[0]}: ${error.message}`)));
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "ENOENT" ? terraformMissing() : new Error(`terraform ${args[0]}: ${error.message}`)),
+    );
     child.on("close", (status, signal) => {
       const out = Buffer.concat(stdout).toString("utf8");
       const killed = signal ? `killed by ${signal} after ${timeoutMs} ms\n` : "";
@@ -165,42 +170,99 @@ export async function terraform(args: string[], options: TerraformOptions): Prom
   return run.stdout;
 }
 
+/** The Terraform the project needs: S3-native state locking and the AWS provider's current protocol. */
+export const MIN_TERRAFORM_VERSION = "1.11.0";
+
+function terraformMissing(): UserError {
+  return new UserError(
+    `terraform is not on the PATH. Install Terraform ${MIN_TERRAFORM_VERSION} or newer ` +
+      "(https://developer.hashicorp.com/terraform/install), or put its folder on the PATH, then run the command again.",
+  );
+}
+
 /** True when a terraform binary is on PATH. */
 export function hasTerraform(): boolean {
   return !spawnSync("terraform", ["version"], { encoding: "utf8" }).error;
 }
 
-interface PlanJson {
+/** "1.11.4" -> [1, 11, 4] */
+const versionParts = (version: string) => version.split(/[.-]/).slice(0, 3).map(Number);
+
+/** True when version a is older than b. */
+export function olderThan(a: string, b: string): boolean {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
+  return false;
+}
+
+/** The version of the terraform on PATH; a clear error when there is none or it is too old. */
+export function requireTerraform(env: NodeJS.ProcessEnv = process.env, minimum = MIN_TERRAFORM_VERSION): string {
+  const run = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env });
+  if (run.error) throw terraformMissing();
+  const version = (JSON.parse(run.stdout || "{}") as { terraform_version?: string }).terraform_version ?? "0";
+  if (olderThan(version, minimum)) {
+    throw new UserError(`terraform ${version} is on the PATH; this project needs Terraform ${minimum} or newer (https://developer.hashicorp.com/terraform/install)`);
+  }
+  return version;
+}
+
+export interface PlanJson {
   resource_changes?: Array<{ address: string; type: string; mode: string; change: { actions: string[] } }>;
   planned_values?: { outputs?: Record<string, { sensitive: boolean; value?: unknown }> };
+}
+
+/** One line of `terraform plan -json` (the machine-readable UI) that this project reads. */
+interface PlanStreamLine {
+  type?: string;
+  change?: { action: string; resource: { addr: string; resource_type: string } };
+  outputs?: Record<string, unknown>;
 }
 
 export interface StagePlan {
   /** Planned creations per resource type. */
   readonly counts: Record<string, number>;
-  /** Addresses of every planned resource. */
+  /** Addresses of every resource with a planned change. */
   readonly addresses: string[];
+  /** The planned action per address: "create", "update", "delete", "replace" or "read". */
+  readonly actions: Readonly<Record<string, string>>;
   /** Names of the planned outputs. */
   readonly outputs: string[];
-  readonly json: PlanJson;
+  /** The plan file, for terraform show. */
+  readonly planFile: string;
 }
 
-/** init (once), validate and plan one synthesized stack folder; resolves to what the plan creates. */
+/**
+ * Plans one synthesized stack folder: `terraform plan -json` (which validates too), with `init` only when the
+ * folder needs it. Reading plan -json's event stream costs no second provider start, unlike `terraform show -json`.
+ */
 export async function planStack(stackDir: string, env: NodeJS.ProcessEnv): Promise<StagePlan> {
-  const run = (...args: string[]) => terraform(args, { cwd: stackDir, env });
-  await run("init", "-input=false");
-  await run("validate");
-  await run("plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.tfplan");
-  const json = JSON.parse(await run("show", "-json", "plan.tfplan")) as PlanJson;
-  const changes = (json.resource_changes ?? []).filter((c) => c.mode === "managed");
-  const counts: Record<string, number> = {};
-  for (const change of changes) {
-    if (change.change.actions.includes("create")) counts[change.type] = (counts[change.type] ?? 0) + 1;
+  const planArgs = ["plan", "-input=false", "-lock=false", "-refresh=false", "-json", "-out=plan.tfplan"];
+  let run = await runTerraform(planArgs, { cwd: stackDir, env });
+  if (run.status !== 0 && /terraform init/.test(run.stdout)) {
+    // A new folder, or a changed backend or provider: init once (offline folders hold throwaway state), then plan.
+    await terraform(["init", "-input=false", "-reconfigure"], { cwd: stackDir, env });
+    run = await runTerraform(planArgs, { cwd: stackDir, env });
   }
-  return {
-    counts,
-    addresses: changes.map((c) => c.address),
-    outputs: Object.keys(json.planned_values?.outputs ?? {}),
-    json,
-  };
+  const lines = run.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as PlanStreamLine & { "@level"?: string; "@message"?: string });
+  if (run.status !== 0) {
+    const errors = lines.filter((l) => l["@level"] === "error").map((l) => l["@message"]);
+    throw new Error(`terraform plan failed in ${stackDir}:\n${errors.join("\n") || run.output}`);
+  }
+  const counts: Record<string, number> = {};
+  const actions: Record<string, string> = {};
+  let outputs: string[] = [];
+  for (const line of lines) {
+    if (line.type === "planned_change" && line.change) {
+      const { action, resource } = line.change;
+      actions[resource.addr] = action;
+      if (action === "create" || action === "replace") counts[resource.resource_type] = (counts[resource.resource_type] ?? 0) + 1;
+    }
+    if (line.type === "outputs" && line.outputs) outputs = Object.keys(line.outputs);
+  }
+  return { counts, addresses: Object.keys(actions), actions, outputs, planFile: join(stackDir, "plan.tfplan") };
+}
+
+/** `terraform show -json` of a plan file: the full plan, values included (one more provider start). */
+export async function showPlan(planFile: string, env: NodeJS.ProcessEnv): Promise<PlanJson> {
+  return JSON.parse(await terraform(["show", "-json", planFile], { cwd: dirname(planFile), env })) as PlanJson;
 }

@@ -1,25 +1,29 @@
 /**
  * npm run cdktf -- <command> [args]     e.g. npm run cdktf -- deploy alb
- * npm run cdktf -- --offline diff <stage>
- * Runs the project's cdktf CLI with the project's Terraform CLI config (provider mirror when there is one).
- * --offline adds dummy credentials and the offline switch, synthesizes into .workshop/offline instead of
- * cdktf.out, and skips the provider lock, so that diff works with no AWS account and no registry.
+ * npm run deploy|diff|destroy -- <stage>
+ * npm run diff:offline -- <stage>       (cdktf diff with no AWS account: dummy keys, .workshop/offline)
+ * Checks stack names, Terraform, AWS credentials, settings and policies first (see src/cdktf-cli.ts), then runs
+ * the project's cdktf CLI with the project's Terraform CLI config on what it synthesized.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { OFFLINE_OUTDIR, terraformEnv } from "../terraform";
+import { prepareCdktf } from "../cdktf-cli";
+import { UserError } from "../errors";
 
-const projectDir = process.cwd();
-const args = process.argv.slice(2);
-const offline = args[0] === "--offline";
-const command = offline ? args.slice(1) : args;
-if (offline && !["synth", "diff", "plan"].includes(command[0] ?? "")) {
-  console.error(`--offline: "${command[0] ?? ""}" cannot run offline; allowed: synth, diff`);
-  process.exit(2);
+async function main(): Promise<number> {
+  const projectDir = process.cwd();
+  const run = await prepareCdktf(process.argv.slice(2), { projectDir, env: process.env, terminal: process.stdout.isTTY === true });
+  for (const note of run.notes) console.log(note);
+  if (!run.args) return 0;
+  const cli = spawnSync(join(projectDir, "node_modules", ".bin", "cdktf"), run.args, { stdio: "inherit", env: run.env });
+  return cli.status ?? 1;
 }
-const offlineArgs = offline ? ["--output", OFFLINE_OUTDIR, ...(command[0] === "synth" ? [] : ["--skip-provider-lock"])] : [];
-const run = spawnSync(join(projectDir, "node_modules", ".bin", "cdktf"), [...command, ...offlineArgs], {
-  stdio: "inherit",
-  env: terraformEnv(projectDir, { offline }),
-});
-process.exit(run.status ?? 1);
+
+main().then(
+  (status) => (process.exitCode = status),
+  (error: unknown) => {
+    if (!(error instanceof UserError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  },
+);

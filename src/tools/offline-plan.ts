@@ -1,32 +1,39 @@
 /**
  * npm run plan:offline -- [stage ...]
- * Synthesizes the stages with the offline switch into .workshop/offline, then runs a real terraform init,
- * validate and plan for each, with dummy credentials and the project's provider mirror. Needs no AWS account.
+ * Synthesizes the stages with the offline switch into .workshop/offline, then runs a real terraform plan for
+ * each (init only where a folder needs it; plan validates), all stages at once, with dummy credentials and the
+ * project's provider mirror. Needs no AWS account.
  */
 import { join } from "node:path";
-import { App } from "cdktf";
-import { ConfigError, loadSettings } from "../config";
-import { STAGE_NAMES, addStages, type StageName } from "../stages";
-import { OFFLINE_OUTDIR, planStack, terraformEnv } from "../terraform";
+import { defineApp } from "../app";
+import { loadSettings } from "../config";
+import { UserError } from "../errors";
+import { checkStackNames } from "../naming";
+import { STAGE_NAMES } from "../stages";
+import { synthesize } from "../synth";
+import { OFFLINE_OUTDIR, planStack, requireTerraform, terraformEnv } from "../terraform";
 
 async function main(requested: string[]): Promise<void> {
-  const unknown = requested.filter((s) => !(STAGE_NAMES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new ConfigError([`stage: ${unknown.join(", ")} is not a stage; allowed: ${STAGE_NAMES.join(", ")}`], "arguments");
-  const stages = (requested.length > 0 ? requested : STAGE_NAMES) as StageName[];
+  const stages = requested.length > 0 ? checkStackNames(requested) : [...STAGE_NAMES];
   const projectDir = process.cwd();
-  const settings = loadSettings();
-
-  const app = new App({ outdir: join(projectDir, OFFLINE_OUTDIR) });
-  addStages(app, { settings, offline: true });
-  app.synth();
-
   const env = terraformEnv(projectDir, { offline: true });
+  requireTerraform(env);
+  const settings = loadSettings();
+  const outdir = join(projectDir, OFFLINE_OUTDIR);
+  await synthesize({ outdir }, (app) => defineApp(app, { settings, offline: true }));
+
   const started = Date.now();
-  // Stages plan concurrently; each is its own folder with its own state.
-  const plans = await Promise.all(stages.map((stage) => planStack(join(app.outdir, "stacks", stage), env)));
+  console.error(`Planning ${stages.join(", ")} offline ...`);
+  const plans = await Promise.all(
+    stages.map(async (stage) => {
+      const plan = await planStack(join(outdir, "stacks", stage), env);
+      console.error(`  ${stage} planned after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return plan;
+    }),
+  );
   plans.forEach((plan, i) => {
     const total = Object.values(plan.counts).reduce((a, b) => a + b, 0);
-    console.log(`\n${stages[i]}: validate and plan OK, ${total} to add`);
+    console.log(`\n${stages[i]}: plan OK (validated), ${total} to add`);
     for (const [type, count] of Object.entries(plan.counts).sort()) console.log(`  ${String(count).padStart(3)}  ${type}`);
   });
   console.log(`\n${stages.length} stage(s) planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -34,6 +41,6 @@ async function main(requested: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  console.error(error instanceof UserError ? error.message : error);
+  process.exitCode = 1;
 });

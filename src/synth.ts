@@ -1,0 +1,117 @@
+/**
+ * Synthesis that never leaves a broken cdktf.out behind. The app is synthesized into a fresh folder next to
+ * the output; only when every stack synthesized (settings, validations and policy checks passed) are its files
+ * moved into place, each stack folder keeps exactly one format (cdk.tf.json, or cdk.tf with its
+ * metadata.json for HCL), and manifest.json is replaced last. What `cdktf deploy` keeps in a stack folder
+ * (.terraform, the lock file, plans) stays.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { App, Manifest } from "cdktf";
+import { UserError } from "./errors";
+
+/** The files a synthesized stack folder holds in each format. */
+const FORMAT_FILES = { json: ["cdk.tf.json"], hcl: ["cdk.tf", "metadata.json"] } as const;
+
+export interface SynthesisOptions {
+  /** The folder cdktf reads (cdktf.json "output"). */
+  readonly outdir: string;
+  /** Write HCL (cdk.tf) instead of Terraform JSON. @default false */
+  readonly hcl?: boolean;
+}
+
+export interface Synthesis {
+  /** Stack names, in the order the app defines them. */
+  readonly stacks: string[];
+  readonly outdir: string;
+  readonly format: "json" | "hcl";
+}
+
+/**
+ * Builds an app with `define`, synthesizes it into a scratch folder and publishes the result into
+ * `options.outdir`. Anything `define` or the synthesis throws leaves `outdir` as it was.
+ */
+export async function synthesize(options: SynthesisOptions, define: (app: App) => void): Promise<Synthesis> {
+  const outdir = resolve(options.outdir);
+  const format = options.hcl ? "hcl" : "json";
+  const created = !existsSync(outdir);
+  mkdirSync(outdir, { recursive: true });
+  // Inside the output folder: the same file system, so publishing is a rename.
+  const scratch = mkdtempSync(join(outdir, ".synth-"));
+  let published = false;
+  try {
+    const app = new App({ outdir: scratch, hclOutput: options.hcl ?? false });
+    withHclSwitch(format === "hcl", () => define(app));
+    app.synth();
+    const stacks = readdirSync(join(scratch, Manifest.stacksFolder));
+    if (format === "hcl") await formatHcl(scratch, stacks);
+    publish(scratch, outdir, stacks, format);
+    published = true;
+    return { stacks: app.node.children.map((c) => c.node.id).filter((id) => stacks.includes(id)), outdir, format };
+  } finally {
+    rmSync(created && !published ? outdir : scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Each TerraformStack reads SYNTH_HCL_OUTPUT when it is constructed (cdktf 0.21 offers no other switch), so
+ * the format is set for the stacks' construction and restored after.
+ */
+function withHclSwitch(hcl: boolean, build: () => void): void {
+  const before = process.env.SYNTH_HCL_OUTPUT;
+  process.env.SYNTH_HCL_OUTPUT = String(hcl);
+  try {
+    build();
+  } finally {
+    if (before === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = before;
+  }
+}
+
+/** `terraform fmt` style for the HCL files, as `cdktf synth --hcl` does. */
+async function formatHcl(scratch: string, stacks: string[]): Promise<void> {
+  const { format } = await import("@cdktf/hcl-tools");
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  for (const stack of stacks) {
+    const file = join(scratch, Manifest.stacksFolder, stack, "cdk.tf");
+    writeFileSync(file, await format(readFileSync(file, "utf8")));
+  }
+}
+
+function publish(scratch: string, outdir: string, stacks: string[], format: "json" | "hcl"): void {
+  const stale = format === "json" ? FORMAT_FILES.hcl : FORMAT_FILES.json;
+  for (const stack of stacks) {
+    const from = join(scratch, Manifest.stacksFolder, stack);
+    const to = join(outdir, Manifest.stacksFolder, stack);
+    mkdirSync(to, { recursive: true });
+    for (const file of FORMAT_FILES[format]) {
+      if (existsSync(join(from, file))) moveFile(join(from, file), join(to, file));
+    }
+    for (const file of stale) rmSync(join(to, file), { force: true });
+  }
+  moveFile(join(scratch, Manifest.fileName), join(outdir, Manifest.fileName));
+}
+
+/** Replaces `to` with `from` in one step: a reader sees the old file or the new one, never half of one. */
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    // Another file system (a mounted cdktf.out): copy next to the target, then rename there.
+    cpSync(from, `${to}.partial`);
+    renameSync(`${to}.partial`, to);
+  }
+}
+
+/** The app's command line: `[--hcl] [--output <dir>]`, as `cdktf synth` takes them. */
+export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv, defaultOutdir: string): SynthesisOptions {
+  let outdir = env.CDKTF_OUTDIR ?? defaultOutdir;
+  let hcl = env.SYNTH_HCL_OUTPUT === "true";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--hcl") hcl = true;
+    else if ((arg === "--output" || arg === "-o") && argv[i + 1] && !argv[i + 1].startsWith("-")) outdir = argv[++i];
+    else throw new UserError(`synth: ${JSON.stringify(arg)} is not an option here; allowed: --hcl, --output <folder>`);
+  }
+  return { outdir, hcl };
+}

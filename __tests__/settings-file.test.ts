@@ -189,3 +189,26 @@ describe("tags AWS would refuse", () => {
     });
   });
 });
+
+describe("mistakes people make in JSON", () => {
+  test.each([
+    ['{ "namePrefix": "a", }', /line 1, column 22: a comma before "}": JSON allows no trailing comma/],
+    ['{ "availabilityZones": ["eu-west-1a",] }', /a comma before "\]": JSON allows no trailing comma/],
+    ['{\n  // the lesson\n  "namePrefix": "a"\n}', /line 2, column 3: expected a key in double quotes \(JSON has no comments\)/],
+    ["{ 'namePrefix': 'a' }", /expected a key in double quotes \(JSON strings and keys use double quotes\)/],
+    ["", /the file ends before the JSON value is complete/],
+  ])("%j", (text, message) => {
+    expect(failure(text)).toMatch(message);
+  });
+
+  test("a key with terminal codes or of great length is shown escaped and short", () => {
+    const message = failure(JSON.stringify({ network: { [`\u001b[31m${"x".repeat(500)}`]: 1 } }));
+    expect(message).not.toContain("\u001b");
+    expect(message).toMatch(/network\["\\u001b\[31mx+"\.\.\. \(505 characters\)\]: unknown setting/);
+    expect(message.length).toBeLessThan(400);
+  });
+});
+
+test("null for a setting says to leave the key out for the default", () => {
+  expect(() => parseSettings({ service: { appName: null } })).toThrow(/service\.appName: null is not a value here \(leave the key out for the default\); must be 2 to 32/);
+});

@@ -511,7 +511,12 @@ function distance(a: string, b: string): number {
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   const where = (path: PropertyKey[]) =>
-    path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
+    path.reduce<string>((acc, key) => {
+      if (typeof key === "number") return `${acc}[${key}]`;
+      // A key the user typed is shown escaped and short, like a value.
+      const name = /^[$\w:-]{1,64}$/.test(String(key)) ? String(key) : `[${show(String(key))}]`;
+      return acc && !name.startsWith("[") ? `${acc}.${name}` : `${acc}${name}`;
+    }, "");
   if (issue.code === "unrecognized_keys") {
     // The value is never printed: a password or a whole state file put in the wrong place stays unseen.
     const allowed = issue.message.replace(/^allowed here: /, "").split(", ");
@@ -528,6 +533,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
     return [`${where(issue.path.slice(0, -1))}: the key ${show(issue.path[issue.path.length - 1])} is refused: ${message}`];
   }
   if (value === undefined) return [`${place}: missing; ${message}`];
+  if (value === null) return [`${place}: null is not a value here (leave the key out for the default); ${message}`];
   if (issue.code === "invalid_type" && typeof value !== "number") {
     const unquoted = typeof value === "string" && /^(-?\d+(\.\d+)?|true|false)$/.test(value.trim());
     const hint = unquoted ? ` (write ${value.trim()} without quotes)` : "";

@@ -13,6 +13,13 @@ export const MAX_SETTINGS_DEPTH = 32;
 /** Keys that JavaScript gives a meaning of its own; a JSON file never needs them. */
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
+/** What a character that cannot start a JSON value usually means. */
+const HINTS: Readonly<Record<string, string>> = {
+  "/": " (JSON has no comments)",
+  "#": " (JSON has no comments)",
+  "'": " (JSON strings and keys use double quotes)",
+};
+
 /** A problem with the file itself, before any setting is looked at. */
 export class SettingsFileError extends Error {}
 
@@ -79,7 +86,8 @@ class StrictJsonReader {
         return value;
       }
     }
-    return this.fail(char === undefined ? "the file ends before the JSON value is complete" : `unexpected ${JSON.stringify(char)}`);
+    if (char === undefined) return this.fail("the file ends before the JSON value is complete");
+    return this.fail(`unexpected ${JSON.stringify(char)}${HINTS[char] ?? ""}`);
   }
 
   private object(path: string, depth: number): Record<string, unknown> {
@@ -88,7 +96,8 @@ class StrictJsonReader {
     this.space();
     if (this.eat("}")) return { ...result };
     for (;;) {
-      if (this.text[this.at] !== '"') this.fail("expected a key in double quotes");
+      if (this.text[this.at] === "}") this.fail('a comma before "}": JSON allows no trailing comma');
+      if (this.text[this.at] !== '"') this.fail(`expected a key in double quotes${HINTS[this.text[this.at]] ?? ""}`);
       const key = this.string();
       const where = path ? `${path}.${key}` : key;
       if (RESERVED_KEYS.has(key)) this.fail(`the key ${JSON.stringify(where)} is not allowed: "${key}" has a special meaning in JavaScript`);
@@ -112,6 +121,7 @@ class StrictJsonReader {
     this.space();
     if (this.eat("]")) return result;
     for (;;) {
+      if (this.text[this.at] === "]") this.fail('a comma before "]": JSON allows no trailing comma');
       result.push(this.value(`${path}[${result.length}]`, depth + 1));
       this.space();
       if (this.eat("]")) return result;

@@ -2,6 +2,7 @@
  * The early checks of the npm wrappers, without running them: stack names, AWS credential sources, the
  * app's command line, Terraform on the PATH and its version, and synthesis that publishes all or nothing.
  */
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -141,5 +142,38 @@ describe("synthesis publishes all or nothing", () => {
 
   test("the stacks come back in the order the app defines them", async () => {
     expect((await synthesize({ outdir: join(dir, "out") }, define(false))).stacks).toEqual(["one", "two"]);
+  });
+});
+
+describe("src/register.js", () => {
+  const root = join(__dirname, "..");
+  /** Runs a script in a plain node with the project's loader. */
+  const withLoader = (script: string) =>
+    spawnSync(process.execPath, ["--require", "./src/register.js", "-e", script], { cwd: root, encoding: "utf8" });
+
+  test("the packages it defers still work on first use: an archive asset and a version check", () => {
+    // GIVEN a folder to archive WHEN cdktf zips it (archiver) and compares versions (semver) through the loader
+    writeFileSync(join(dir, "index.html"), "<h1>hi</h1>");
+    const script = `
+      const { App, TerraformStack, TerraformAsset, AssetType } = require("cdktf");
+      const app = new App({ outdir: ${JSON.stringify(join(dir, "out"))} });
+      const stack = new TerraformStack(app, "s");
+      new TerraformAsset(stack, "site", { path: ${JSON.stringify(dir)}, type: AssetType.ARCHIVE });
+      app.synth();
+      console.log(require("semver").satisfies("1.11.4", ">=1.5") ? "semver ok" : "semver wrong");`;
+    const result = withLoader(script);
+    // THEN the zip exists and the check answered
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("semver ok");
+    const assets = join(dir, "out", "stacks", "s", "assets");
+    expect(readdirSync(assets).length).toBe(1);
+  });
+
+  test("a TypeScript file runs as edited, with no build step", () => {
+    const file = join(dir, "edited.ts");
+    writeFileSync(file, "const n: number = 1; console.log(n);");
+    expect(withLoader(`require(${JSON.stringify(file)})`).stdout.trim()).toBe("1");
+    writeFileSync(file, "const n: number = 2; console.log(n);");
+    expect(withLoader(`require(${JSON.stringify(file)})`).stdout.trim()).toBe("2");
   });
 });

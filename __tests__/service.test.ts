@@ -170,7 +170,7 @@ class SynthesizedService extends SynthesizedView {
   }
 
   get logGroupId(): string {
-    return theOne(this.json, CloudwatchLogGroup)[0];
+    return theOne(this.json, CloudwatchLogGroup, (group) => String(group.name).startsWith("/ecs/"))[0];
   }
 
   get databaseId(): string {
@@ -254,8 +254,8 @@ describe("stage fargate with the lesson defaults", () => {
     });
 
     test('the log group is "/ecs/workshop-fargate/my-nginx" and keeps logs 7 days', () => {
-      // THEN one log group, named by stage and app, with the lesson's retention
-      expect(resourcesOf(fargate.json, CloudwatchLogGroup)).toHaveLength(1);
+      // THEN one log group of the service (the others are the database's), named by stage and app, with the lesson's retention
+      expect(resourcesOf(fargate.json, CloudwatchLogGroup).filter(([, group]) => !String(group.name).startsWith("/aws/rds/"))).toHaveLength(1);
       expect(fargate.text).toHaveResourceWithProperties(CloudwatchLogGroup, {
         name: "/ecs/workshop-fargate/my-nginx",
         retention_in_days: 7,
@@ -497,12 +497,26 @@ describe("stage fargate with service settings", () => {
 });
 
 describe.each<NatMode>(["single", "perAz"])('stage fargate with nat "%s"', (nat) => {
-  test("runs the service in the 3 private subnets without a public IP", () => {
+  test("keeps the tasks in the 3 public subnets with a public IP, because the lesson browses to them", () => {
     // GIVEN NAT gateways for the private subnets
     const synthesized = stage("fargate", { network: { nat } });
+    // THEN the tasks stay where the open task port can be reached
+    expect(synthesized.networkConfiguration.subnets).toEqual(synthesized.subnetRefs(PUBLIC_CIDRS));
+    expect(synthesized.networkConfiguration.assign_public_ip).toBe(true);
+    expect(synthesized.ingressOn(synthesized.taskGroup)).toEqual([{ protocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" }]);
+  });
+});
+
+describe.each<NatMode>(["single", "perAz"])('stage alb with nat "%s"', (nat) => {
+  test("runs the service in the 3 private subnets without a public IP, reachable only from the load balancer", () => {
+    // GIVEN NAT gateways for the private subnets, and a load balancer in front of the tasks
+    const synthesized = stage("alb", { network: { nat } });
     // THEN the tasks sit in the private subnets and reach the internet through NAT only
     expect(synthesized.networkConfiguration.subnets).toEqual(synthesized.subnetRefs(PRIVATE_CIDRS));
     expect(synthesized.networkConfiguration.assign_public_ip).toBe(false);
+    expect(synthesized.ingressOn(synthesized.taskGroup)).toEqual([
+      { protocol: "tcp", fromPort: 80, toPort: 80, securityGroup: synthesized.loadBalancerGroup },
+    ]);
   });
 });
 

@@ -3,7 +3,8 @@
  * variant the tests use; a construct change that opens the database, leaks the password or gives the task
  * role "*" on "*" fails with the rule's id; waivers that match nothing are reported.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Fn, TerraformStack, Testing } from "cdktf";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -15,7 +16,7 @@ import { PolicyError, UserError } from "../src/errors";
 import { policyDocument } from "../src/iam";
 import { RULES, checkPolicies, checkStack, renderNotices, rulesMarkdown, waive, type PolicyReport } from "../src/policy";
 import { REASONS } from "../src/policy/reasons";
-import { annotateHcl, skipsOf } from "../src/policy/skips";
+import { annotateHcl, annotateStacks, parseSkipsCommand, skipsOf } from "../src/policy/skips";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
 
 /** Every policy report of the stages, with the settings given. */
@@ -35,6 +36,7 @@ function open(reports: PolicyReport[]): string[] {
 
 /** The message of the PolicyError that checking `app` throws. */
 function policyFailure(app: App): string {
+  expect(() => checkPolicies(app)).toThrow(/^Policy check failed: \d+ finding\(s\) of error severity, not waived:/);
   try {
     checkPolicies(app);
   } catch (error) {
@@ -236,6 +238,38 @@ describe("checkov and trivy skips from the waivers", () => {
     expect(annotated.split("\n").length - hcl.split("\n").length).toBe(
       skips.reduce((lines, s) => lines + s.checkov.length, 0) + new Set(skips.map((s) => s.address)).size + new Set(skips.flatMap((s) => s.trivy.map((id) => `${s.address} ${id}`))).size,
     );
+  });
+});
+
+describe("npm run policy:skips", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "workshop-skips-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const skip = { stack: "alb", address: "aws_lb_listener.web", rule: "ELB-HTTPS", checkov: ["CKV_AWS_2"], trivy: ["AVD-AWS-0054"], reason: "no certificate" };
+
+  test("annotates the cdk.tf of each stage that has skips", () => {
+    // GIVEN an HCL output folder with the alb stage
+    mkdirSync(join(dir, "stacks", "alb"), { recursive: true });
+    writeFileSync(join(dir, "stacks", "alb", "cdk.tf"), 'resource "aws_lb_listener" "web" {\n  port = 80\n}\n');
+    // WHEN it is annotated THEN the file carries the skips
+    expect(annotateStacks(dir, [skip])).toEqual([join(dir, "stacks", "alb", "cdk.tf")]);
+    expect(readFileSync(join(dir, "stacks", "alb", "cdk.tf"), "utf8")).toContain("#trivy:ignore:AVD-AWS-0054\nresource \"aws_lb_listener\" \"web\" {");
+  });
+
+  test("refuses a folder without stacks, or without a stage's cdk.tf", () => {
+    expect(() => annotateStacks(dir, [skip])).toThrow(/--annotate: ".*" holds no stacks\/ folder; run npm run synth:hcl -- --output/);
+    mkdirSync(join(dir, "stacks"));
+    expect(() => annotateStacks(dir, [skip])).toThrow(/--annotate: .*stacks\/alb\/cdk\.tf is missing; synthesize stage alb with --hcl/);
+  });
+
+  test("understands no arguments, --rules and --annotate <dir>, and refuses anything else", () => {
+    expect(parseSkipsCommand([])).toEqual({ kind: "list" });
+    expect(parseSkipsCommand(["--rules"])).toEqual({ kind: "rules" });
+    expect(parseSkipsCommand(["--annotate", "out"])).toEqual({ kind: "annotate", dir: "out" });
+    expect(() => parseSkipsCommand(["--annotate"])).toThrow(/policy:skips: \["--annotate"\] is not understood; allowed: no arguments, --rules, or --annotate <dir>/);
   });
 });
 

@@ -4,6 +4,9 @@
  * (`cdk.tf`) as the inline comments the tools read: `#trivy:ignore:<id>` lines right above the resource
  * block and `#checkov:skip=<id>:<reason>` lines inside it, after a marker line that keeps reruns idempotent.
  */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../errors";
 import { ruleById } from "./rules";
 import type { PolicyReport } from "./types";
 
@@ -44,4 +47,30 @@ export function annotateHcl(hcl: string, skips: readonly Skip[]): string {
       return [...trivy, line, `  ${MARK}`, ...checkov];
     })
     .join("\n");
+}
+
+/**
+ * Writes the skips into <dir>/stacks/<stage>/cdk.tf, the output of `cdktf synth --hcl --output <dir>`.
+ * Returns the files written.
+ */
+export function annotateStacks(dir: string, skips: readonly Skip[]): string[] {
+  if (!existsSync(join(dir, "stacks"))) {
+    throw new UserError(`--annotate: "${dir}" holds no stacks/ folder; run npm run synth:hcl -- --output ${dir} first`);
+  }
+  return [...new Set(skips.map((s) => s.stack))].map((stage) => {
+    const file = join(dir, "stacks", stage, "cdk.tf");
+    if (!existsSync(file)) throw new UserError(`--annotate: ${file} is missing; synthesize stage ${stage} with --hcl into ${dir}`);
+    writeFileSync(file, annotateHcl(readFileSync(file, "utf8"), skips.filter((s) => s.stack === stage)));
+    return file;
+  });
+}
+
+export type SkipsCommand = { readonly kind: "list" } | { readonly kind: "rules" } | { readonly kind: "annotate"; readonly dir: string };
+
+/** The arguments of `npm run policy:skips`. */
+export function parseSkipsCommand(args: readonly string[]): SkipsCommand {
+  if (args.length === 0) return { kind: "list" };
+  if (args.length === 1 && args[0] === "--rules") return { kind: "rules" };
+  if (args.length === 2 && args[0] === "--annotate") return { kind: "annotate", dir: args[1] };
+  throw new UserError(`policy:skips: ${JSON.stringify(args)} is not understood; allowed: no arguments, --rules, or --annotate <dir>`);
 }

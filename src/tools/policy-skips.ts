@@ -6,43 +6,31 @@
  * npm run policy:skips -- --rules           the rule table in Markdown, for README.md
  * Uses the same settings as the synth (WORKSHOP_CONFIG).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { loadSettings } from "../config";
 import { UserError } from "../errors";
 import { RULES, checkPolicies, rulesMarkdown } from "../policy";
 import { textTable } from "../policy/render";
-import { annotateHcl, skipsOf } from "../policy/skips";
+import { annotateStacks, parseSkipsCommand, skipsOf } from "../policy/skips";
 import { addStages } from "../stages";
 
+function waivedFindings() {
+  const app = new App({ outdir: join(".workshop", "policy") });
+  addStages(app, { settings: loadSettings() });
+  return skipsOf(checkPolicies(app));
+}
+
 try {
-  const args = process.argv.slice(2);
-  const waivedFindings = () => {
-    const app = new App({ outdir: join(".workshop", "policy") });
-    addStages(app, { settings: loadSettings() });
-    return skipsOf(checkPolicies(app));
-  };
-  if (args[0] === "--rules") {
+  const command = parseSkipsCommand(process.argv.slice(2));
+  if (command.kind === "rules") {
     console.log(rulesMarkdown(RULES));
-  } else if (args[0] === "--annotate") {
-    const dir = args[1];
-    const skips = waivedFindings();
-    if (!dir || !existsSync(join(dir, "stacks"))) {
-      throw new UserError(`--annotate: "${dir ?? ""}" holds no stacks/ folder; run npm run synth:hcl -- --output <dir> first`);
-    }
-    for (const stage of new Set(skips.map((s) => s.stack))) {
-      const file = join(dir, "stacks", stage, "cdk.tf");
-      if (!existsSync(file)) throw new UserError(`--annotate: ${file} is missing; synthesize with --hcl into ${dir}`);
-      writeFileSync(file, annotateHcl(readFileSync(file, "utf8"), skips.filter((s) => s.stack === stage)));
-      console.log(`${file}: ${skips.filter((s) => s.stack === stage).length} waived findings annotated`);
-    }
-  } else if (args.length > 0) {
-    throw new UserError(`policy:skips: unknown arguments ${JSON.stringify(args)}; allowed: none, --rules, or --annotate <dir>`);
+  } else if (command.kind === "annotate") {
+    for (const file of annotateStacks(command.dir, waivedFindings())) console.log(`annotated ${file}`);
   } else {
-    const skips = waivedFindings();
     const ids = (list: readonly string[]) => list.join(" ") || "-";
-    console.log(textTable(["stage", "address", "rule", "checkov", "trivy", "reason"], skips.map((s) => [s.stack, s.address, s.rule, ids(s.checkov), ids(s.trivy), s.reason])));
+    const rows = waivedFindings().map((s) => [s.stack, s.address, s.rule, ids(s.checkov), ids(s.trivy), s.reason]);
+    console.log(textTable(["stage", "address", "rule", "checkov", "trivy", "reason"], rows));
   }
 } catch (error) {
   if (!(error instanceof UserError)) throw error;

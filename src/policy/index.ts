@@ -8,7 +8,8 @@
  *
  * - waivers.ts: waive(resource, rule, reason), next to the resource in the construct files; a waiver that
  *   matches no finding is reported.
- * - check.ts: checkStack(json, name) is pure (the plan review calls it on one stack's JSON);
+ * - check.ts: checkStack(json, name) is pure (the plan review calls it on one stack's JSON: cdk.tf.json or
+ *   stack.toTerraform(); cdktf's Testing.synth drops the "//" comments that carry the waivers);
  *   checkPolicies(app) checks every TerraformStack of an app before app.synth() writes anything, and throws
  *   PolicyError on an unwaived finding of error severity.
  * - render.ts: the error message, the warning table, the README's rule table.

@@ -1,4 +1,5 @@
 /** Application Auto Scaling of the ECS service. */
+// source: Application Auto Scaling and ECS developer guides (our own rules, no scanner counterpart); read 2026-11-22
 import type { Rule } from "../types";
 import { asList } from "../stack-view";
 import { block, flagWhere } from "./helpers";

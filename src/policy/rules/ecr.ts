@@ -1,4 +1,5 @@
 /** ECR: the image repository. */
+// source: checkov resource/aws (ECR*), trivy-checks checks/cloud/aws/ecr, AWS Security Hub ECR controls; read 2026-11-22
 import type { Rule } from "../types";
 import { block, flagWhere } from "./helpers";
 

@@ -1,4 +1,5 @@
 /** ECS: cluster, task definition (its container definitions decoded from jsonencode) and service. */
+// source: checkov resource/aws (ECS*), trivy-checks checks/cloud/aws/ecs, AWS Security Hub ECS controls; read 2026-11-22
 import type { Flag, Rule } from "../types";
 import type { Resource, StackView } from "../stack-view";
 import { block, flagWhere } from "./helpers";

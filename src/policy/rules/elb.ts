@@ -1,4 +1,5 @@
 /** Elastic Load Balancing: the load balancer, its listeners and target groups. */
+// source: checkov resource/aws (ALB*, LB*) and graph_checks/aws (CKV2_AWS_28, CKV_AWS_103), trivy-checks checks/cloud/aws/elb, AWS Security Hub ELB controls; read 2026-11-22
 import type { Rule } from "../types";
 import { block, flagWhere } from "./helpers";
 

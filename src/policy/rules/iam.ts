@@ -1,4 +1,5 @@
 /** IAM: roles, their trust policies and their permission policies (decoded from jsonencode). */
+// source: checkov resource/aws (IAM*PolicyDocument, IAMRoleAllowsPublicAssume, IAMRoleAllowAssumeFromAccount), trivy-checks checks/cloud/aws/iam, AWS Security Hub IAM controls; read 2026-11-22
 import type { Flag, Rule } from "../types";
 import type { Resource, StackView } from "../stack-view";
 import { asList } from "../stack-view";

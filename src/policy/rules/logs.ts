@@ -1,4 +1,5 @@
 /** CloudWatch Logs: log groups. */
+// source: checkov resource/aws (CloudWatchLogGroup*), trivy-checks checks/cloud/aws/cloudwatch; read 2026-11-22
 import type { Rule } from "../types";
 import { flagWhere } from "./helpers";
 

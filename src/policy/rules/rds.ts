@@ -1,4 +1,5 @@
 /** RDS: the instance and its subnet group. */
+// source: checkov resource/aws (RDS*), trivy-checks checks/cloud/aws/rds, AWS Security Hub RDS controls, RDS User Guide "PostgreSQL database log files"; read 2026-11-22
 import type { Rule } from "../types";
 import type { Resource, StackView } from "../stack-view";
 import { flagWhere, routesToInternetGateway } from "./helpers";

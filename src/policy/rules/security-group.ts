@@ -1,4 +1,5 @@
 /** Security groups and their rules (EC2). */
+// source: checkov resource/aws SecurityGroupUnrestrictedIngress*/Egress*, trivy-checks checks/cloud/aws/ec2, AWS Security Hub EC2 controls; read 2026-11-22
 import type { Rule } from "../types";
 import type { Attributes, Resource, StackView } from "../stack-view";
 import { attachments, block, flagWhere, fromAnywhere, routesToInternetGateway } from "./helpers";

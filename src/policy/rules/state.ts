@@ -1,4 +1,5 @@
 /** Terraform state: the S3 backend settings, and the bucket and lock table when a stack creates them. */
+// source: checkov graph_checks/aws (S3*), resource/aws (DynamoDB*), trivy-checks checks/cloud/aws/s3 and dynamodb, AWS Security Hub S3 and DynamoDB controls; read 2026-11-22
 import type { Rule } from "../types";
 import type { Resource, StackView } from "../stack-view";
 import { block, flagWhere } from "./helpers";

@@ -1,4 +1,5 @@
 /** VPC, subnets and routes. */
+// source: checkov graph_checks/aws (CKV2_AWS_11, CKV2_AWS_12) and resource/aws, trivy-checks checks/cloud/aws/ec2, AWS Security Hub EC2 controls; read 2026-11-22
 import type { Rule } from "../types";
 import { flagWhere } from "./helpers";
 

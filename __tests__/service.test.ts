@@ -225,12 +225,12 @@ function stage(name: StageName, input: SettingsInput = {}): SynthesizedService {
 }
 
 /** A bare stack: network, registry and service, without database or load balancer. */
-function bareService(): SynthesizedService {
+function bareService(options: { nat?: NatMode; openToInternet?: boolean } = {}): SynthesizedService {
   const stack = new TerraformStack(Testing.app(), "bare");
   const names = new StageNames("workshop", "fargate");
-  const network = new Network(stack, "network", { availabilityZones: ZONES });
+  const network = new Network(stack, "network", { availabilityZones: ZONES, settings: { nat: options.nat } });
   const registry = new ContainerRegistry(stack, "registry", { names, appName: "my-nginx", region: "eu-west-1" });
-  new FargateService(stack, "service", { network, names, region: "eu-west-1", registry });
+  new FargateService(stack, "service", { network, names, region: "eu-west-1", registry, openToInternet: options.openToInternet });
   return new SynthesizedService(synthesizedStack(stack));
 }
 
@@ -517,6 +517,20 @@ describe.each<NatMode>(["single", "perAz"])('stage alb with nat "%s"', (nat) => 
     expect(synthesized.ingressOn(synthesized.taskGroup)).toEqual([
       { protocol: "tcp", fromPort: 80, toPort: 80, securityGroup: synthesized.loadBalancerGroup },
     ]);
+  });
+});
+
+describe("where the construct places its tasks", () => {
+  test.each([
+    ["none", false, "public", true],
+    ["single", false, "private", false],
+    ["single", true, "public", true],
+  ] as const)("nat %s, openToInternet %s: %s subnets, public IP %s", (nat, openToInternet, kind, publicIp) => {
+    // GIVEN a service on a network with or without NAT, open to the internet or not
+    const bare = bareService({ nat, openToInternet });
+    // THEN tasks open to the internet stay reachable; others go private as soon as NAT gives them a way out
+    expect(bare.networkConfiguration.subnets).toEqual(bare.subnetRefs(kind === "public" ? PUBLIC_CIDRS : PRIVATE_CIDRS));
+    expect(bare.networkConfiguration.assign_public_ip).toBe(publicIp);
   });
 });
 

@@ -73,8 +73,8 @@ export class FargateService extends Construct {
     this.containerPort = settings.containerPort;
     this.desiredCount = props.desiredCount ?? settings.desiredCount;
     // A task the lesson browses to must be reachable; any other task goes private as soon as NAT gives it a way out.
-    this.assignPublicIp = props.openToInternet === true || !network.hasNat;
-    const subnets = this.assignPublicIp ? network.publicSubnets : network.privateSubnets;
+    const subnets = props.openToInternet ? network.publicSubnets : network.workloadSubnets;
+    this.assignPublicIp = subnets === network.publicSubnets;
     this.image = settings.imageSource === "repository" ? registry.imageUri(settings.imageTag) : settings.publicImage;
 
     this.cluster = new EcsCluster(this, "cluster", {

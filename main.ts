@@ -1,4 +1,4 @@
-// Wiring only: settings -> one stack per stage -> synth. The logic lives in src/.
+// Wiring only: settings -> one stack per stage -> policy checks -> synth. The logic lives in src/.
 // `node --require ./src/register.js main.ts [--hcl] [--output <folder>]`; cdktf.json runs the same command for cdktf synth|diff|deploy.
 import { defineApp } from "./src/app";
 import { loadSettings } from "./src/config";
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const offline = offlineMode(process.env, outdir);
   const result = await synthesize({ outdir, hcl }, (app) => defineApp(app, { settings, offline }));
+  if (result.notices) console.error(result.notices);
   console.log(`Synthesized ${result.stacks.join(", ")} into ${outdir}/stacks (${hcl ? "HCL, cdk.tf" : "Terraform JSON, cdk.tf.json"})`);
 }
 

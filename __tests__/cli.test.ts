@@ -121,6 +121,23 @@ test("the offline switch refuses to synthesize where cdktf deploys from", () => 
   expect(fingerprint(join(project, "cdktf.out"))).toBe(before);
 });
 
+test("a construct change that breaks a policy rule fails npm run synth before anything is written", () => {
+  // GIVEN the earlier output and the database construct edited to be publicly accessible
+  const before = fingerprint(join(project, "cdktf.out"));
+  const file = join(project, "src", "database.ts");
+  const original = readFileSync(file, "utf8");
+  writeFileSync(file, original.replace("publiclyAccessible: false", "publiclyAccessible: true"));
+  try {
+    // WHEN synth runs THEN it fails naming stage, address, rule and fix, and the output is as it was
+    const result = npmScript("synth");
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/db: aws_db_instance\.database_instance_\w+ \(db\/database\/instance\)\s+RDS-NOT-PUBLIC: .*\s+fix: Set publicly_accessible = false/);
+    expect(fingerprint(join(project, "cdktf.out"))).toBe(before);
+  } finally {
+    writeFileSync(file, original);
+  }
+});
+
 test("an edit to main.ts takes effect on the next synth: no stale build", () => {
   // GIVEN main.ts edited to override the name prefix
   const main = join(project, "main.ts");

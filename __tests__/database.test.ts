@@ -5,6 +5,7 @@
  */
 import "cdktf/lib/testing/adapters/jest"; // types of the Testing matchers registered in setup.js
 import { Testing, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -200,6 +201,38 @@ describe("the instance", () => {
     const built = build({ settings: { enableDeletionProtection: true } });
     // THEN the instance carries it
     expect(built.text).toHaveResourceWithProperties(DbInstance, { deletion_protection: true });
+  });
+});
+
+describe("IAM authentication and logs", () => {
+  test("IAM database authentication is on, beside password login", () => {
+    // GIVEN the lesson defaults
+    const built = build();
+    // THEN the instance accepts IAM tokens, and RDS still manages the master password
+    expect(instanceOf(built)).toMatchObject({ iam_database_authentication_enabled: true, manage_master_user_password: true });
+  });
+
+  test("exports the postgresql and upgrade logs into log groups the stack creates first, with 7 days' retention", () => {
+    // GIVEN the lesson defaults
+    const built = build();
+    // THEN both log types are exported
+    const instance = instanceOf(built);
+    expect(instance.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
+    // AND each goes to /aws/rds/instance/<identifier>/<type>, kept 7 days, which the instance depends on
+    for (const type of ["postgresql", "upgrade"]) {
+      const [id] = theOne(built.json, CloudwatchLogGroup, (g) => g.name === `/aws/rds/instance/workshop-db-postgres/${type}` && g.retention_in_days === 7);
+      expect(instance.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+    }
+  });
+
+  test("logRetentionDays sets the retention of the database's log groups", () => {
+    // GIVEN 30 days of retention
+    const stack = new TerraformStack(Testing.app(), "db");
+    const network = new Network(stack, "network", { availabilityZones: ZONES });
+    new Database(stack, "database", { network, names: new StageNames("workshop", "db"), logRetentionDays: 30 });
+    // THEN both log groups keep 30 days
+    const groups = resourcesOf(synthesizedStack(stack).json, CloudwatchLogGroup).map(([, g]) => g.retention_in_days);
+    expect(groups).toEqual([30, 30]);
   });
 });
 

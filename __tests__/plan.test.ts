@@ -18,7 +18,8 @@ const network = {
   aws_route_table_association: 6,
   aws_default_security_group: 1,
 };
-const db = { ...network, aws_db_subnet_group: 1, aws_db_instance: 1, aws_security_group: 1 };
+// The database's postgresql and upgrade log groups come with it.
+const db = { ...network, aws_db_subnet_group: 1, aws_db_instance: 1, aws_security_group: 1, aws_cloudwatch_log_group: 2 };
 const fargate = {
   ...db,
   aws_security_group: 2,
@@ -27,7 +28,7 @@ const fargate = {
   aws_ecr_repository: 1,
   aws_ecr_lifecycle_policy: 1,
   aws_ecs_cluster: 1,
-  aws_cloudwatch_log_group: 1,
+  aws_cloudwatch_log_group: 3,
   aws_iam_role: 2,
   aws_iam_role_policy: 1,
   aws_ecs_task_definition: 1,

@@ -170,7 +170,7 @@ class SynthesizedService extends SynthesizedView {
   }
 
   get logGroupId(): string {
-    return theOne(this.json, CloudwatchLogGroup)[0];
+    return theOne(this.json, CloudwatchLogGroup, (group) => String(group.name).startsWith("/ecs/"))[0];
   }
 
   get databaseId(): string {
@@ -225,12 +225,12 @@ function stage(name: StageName, input: SettingsInput = {}): SynthesizedService {
 }
 
 /** A bare stack: network, registry and service, without database or load balancer. */
-function bareService(): SynthesizedService {
+function bareService(options: { nat?: NatMode; openToInternet?: boolean } = {}): SynthesizedService {
   const stack = new TerraformStack(Testing.app(), "bare");
   const names = new StageNames("workshop", "fargate");
-  const network = new Network(stack, "network", { availabilityZones: ZONES });
+  const network = new Network(stack, "network", { availabilityZones: ZONES, settings: { nat: options.nat } });
   const registry = new ContainerRegistry(stack, "registry", { names, appName: "my-nginx", region: "eu-west-1" });
-  new FargateService(stack, "service", { network, names, region: "eu-west-1", registry });
+  new FargateService(stack, "service", { network, names, region: "eu-west-1", registry, openToInternet: options.openToInternet });
   return new SynthesizedService(synthesizedStack(stack));
 }
 
@@ -254,8 +254,8 @@ describe("stage fargate with the lesson defaults", () => {
     });
 
     test('the log group is "/ecs/workshop-fargate/my-nginx" and keeps logs 7 days', () => {
-      // THEN one log group, named by stage and app, with the lesson's retention
-      expect(resourcesOf(fargate.json, CloudwatchLogGroup)).toHaveLength(1);
+      // THEN one log group of the service (the others are the database's), named by stage and app, with the lesson's retention
+      expect(resourcesOf(fargate.json, CloudwatchLogGroup).filter(([, group]) => !String(group.name).startsWith("/aws/rds/"))).toHaveLength(1);
       expect(fargate.text).toHaveResourceWithProperties(CloudwatchLogGroup, {
         name: "/ecs/workshop-fargate/my-nginx",
         retention_in_days: 7,
@@ -497,12 +497,40 @@ describe("stage fargate with service settings", () => {
 });
 
 describe.each<NatMode>(["single", "perAz"])('stage fargate with nat "%s"', (nat) => {
-  test("runs the service in the 3 private subnets without a public IP", () => {
+  test("keeps the tasks in the 3 public subnets with a public IP, because the lesson browses to them", () => {
     // GIVEN NAT gateways for the private subnets
     const synthesized = stage("fargate", { network: { nat } });
+    // THEN the tasks stay where the open task port can be reached
+    expect(synthesized.networkConfiguration.subnets).toEqual(synthesized.subnetRefs(PUBLIC_CIDRS));
+    expect(synthesized.networkConfiguration.assign_public_ip).toBe(true);
+    expect(synthesized.ingressOn(synthesized.taskGroup)).toEqual([{ protocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" }]);
+  });
+});
+
+describe.each<NatMode>(["single", "perAz"])('stage alb with nat "%s"', (nat) => {
+  test("runs the service in the 3 private subnets without a public IP, reachable only from the load balancer", () => {
+    // GIVEN NAT gateways for the private subnets, and a load balancer in front of the tasks
+    const synthesized = stage("alb", { network: { nat } });
     // THEN the tasks sit in the private subnets and reach the internet through NAT only
     expect(synthesized.networkConfiguration.subnets).toEqual(synthesized.subnetRefs(PRIVATE_CIDRS));
     expect(synthesized.networkConfiguration.assign_public_ip).toBe(false);
+    expect(synthesized.ingressOn(synthesized.taskGroup)).toEqual([
+      { protocol: "tcp", fromPort: 80, toPort: 80, securityGroup: synthesized.loadBalancerGroup },
+    ]);
+  });
+});
+
+describe("where the construct places its tasks", () => {
+  test.each([
+    ["none", false, "public", true],
+    ["single", false, "private", false],
+    ["single", true, "public", true],
+  ] as const)("nat %s, openToInternet %s: %s subnets, public IP %s", (nat, openToInternet, kind, publicIp) => {
+    // GIVEN a service on a network with or without NAT, open to the internet or not
+    const bare = bareService({ nat, openToInternet });
+    // THEN tasks open to the internet stay reachable; others go private as soon as NAT gives them a way out
+    expect(bare.networkConfiguration.subnets).toEqual(bare.subnetRefs(kind === "public" ? PUBLIC_CIDRS : PRIVATE_CIDRS));
+    expect(bare.networkConfiguration.assign_public_ip).toBe(publicIp);
   });
 });
 

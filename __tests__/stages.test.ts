@@ -48,9 +48,8 @@ describe("the five stages", () => {
       new Set(["aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route", "aws_route_table_association", "aws_default_security_group"]),
     );
     const added = (stage: StageName, previous: StageName) => [...types(stage)].filter((t) => !types(previous).has(t)).sort();
-    expect(added("db", "vpc-only")).toEqual(["aws_db_instance", "aws_db_subnet_group", "aws_security_group"]);
+    expect(added("db", "vpc-only")).toEqual(["aws_cloudwatch_log_group", "aws_db_instance", "aws_db_subnet_group", "aws_security_group"]);
     expect(added("fargate", "db")).toEqual([
-      "aws_cloudwatch_log_group",
       "aws_ecr_lifecycle_policy",
       "aws_ecr_repository",
       "aws_ecs_cluster",
@@ -238,7 +237,6 @@ describe("where tasks run", () => {
   });
 
   test.each([
-    ["fargate", "single"],
     ["alb", "single"],
     ["autoscaling", "perAz"],
   ] as const)("%s with NAT %s: no task has a public IP, all run in private subnets", (stage, nat) => {
@@ -246,6 +244,16 @@ describe("where tasks run", () => {
     const config = networkConfiguration(json);
     expect(config.assign_public_ip).toBe(false);
     expect([...config.subnets].sort()).toEqual(subnetIds(json, "private"));
+  });
+
+  test("fargate with NAT keeps its tasks public, with the port the lesson browses to open, so nothing is open that nobody can reach", () => {
+    // GIVEN the fargate stage with a NAT gateway
+    const json = stageJson("fargate", { network: { nat: "single" } });
+    // THEN the tasks keep their public IP in the public subnets, and the open rule stays reachable
+    const config = networkConfiguration(json);
+    expect(config.assign_public_ip).toBe(true);
+    expect([...config.subnets].sort()).toEqual(subnetIds(json, "public"));
+    expect(securityGraph(json, "workshop-fargate")).toContain("tasks <- 0.0.0.0/0 tcp/80");
   });
 });
 

@@ -66,6 +66,7 @@ export async function prepareCdktf(argv: readonly string[], options: CdktfOption
   const result = await synthesize({ outdir: `${options.projectDir}/${outdir}`, hcl: rest.includes("--hcl") }, (app) =>
     defineApp(app, { settings, offline }),
   );
+  if (result.notices) notes.push(result.notices);
   notes.push(`Synthesized ${result.stacks.join(", ")} into ${outdir}`);
   if (command === "synth") return { env, notes };
 

@@ -111,7 +111,7 @@ const network = section(
     nat: oneOf(
       ["none", "single", "perAz"],
       "none",
-      'NAT gateways for the private subnets: "none" (the lesson: no cost), "single" (one, in the first zone) or "perAz" (one per zone).',
+      'NAT gateways for the private subnets: "none" (the lesson: no cost), "single" (one, in the first zone) or "perAz" (one per zone). From stage alb on, NAT moves the tasks into the private subnets; in fargate they stay public, as the lesson browses to them.',
     ),
   },
   "The VPC and its subnets (stage vpc-only).",
@@ -178,7 +178,7 @@ const service = section(
     logRetentionDays: z
       .literal(LOG_RETENTION_DAYS, { error: `must be one of the retention periods CloudWatch Logs offers: ${LOG_RETENTION_DAYS.join(", ")}` })
       .default(7)
-      .describe("Days CloudWatch keeps the container logs. @default 7"),
+      .describe("Days CloudWatch keeps the container logs and the database's exported logs. @default 7"),
   },
   "The ECS cluster, task definition and service (stage fargate).",
 );

@@ -1,15 +1,22 @@
 /**
  * PostgreSQL on RDS in the private subnets. Only the security groups handed to the construct may reach the
  * database port; no CIDR range ever can. The master password is generated and kept by RDS in Secrets
- * Manager, so it appears in no code, setting, output or Terraform state.
+ * Manager, so it appears in no code, setting, output or Terraform state. IAM database authentication is on
+ * (password login keeps working), and the server and upgrade logs go to log groups the stage creates
+ * itself, with the stage's retention, before the instance: otherwise RDS would create them never to expire.
  */
 import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
+import { logGroup } from "./log-group";
 import type { StageNames } from "./naming";
 import type { Network } from "./network";
+import { REASONS } from "./policy/reasons";
+import { RDS_LOG_EXPORTS, rdsLogGroupName } from "./policy/rules/rds";
+import { waive } from "./policy/waivers";
 import { allowConnection } from "./security-group";
 
 export type DatabaseSettings = Settings["database"];
@@ -23,6 +30,8 @@ export interface DatabaseProps {
   readonly clients?: Readonly<Record<string, SecurityGroup>>;
   /** Engine, size and lesson profile. @default - the lesson's database: PostgreSQL 17, db.t4g.micro, 20 GiB */
   readonly settings?: Partial<DatabaseSettings>;
+  /** Days the exported database logs are kept. @default - the stage's service.logRetentionDays (7) */
+  readonly logRetentionDays?: number;
 }
 
 export class Database extends Construct {
@@ -30,6 +39,8 @@ export class Database extends Construct {
   readonly instance: DbInstance;
   readonly subnetGroup: DbSubnetGroup;
   readonly securityGroup: SecurityGroup;
+  /** The log group of each exported log type ("postgresql", "upgrade"), created before the instance. */
+  readonly logGroups: Readonly<Record<string, CloudwatchLogGroup>>;
   readonly port: number;
   readonly databaseName: string;
   readonly masterUsername: string;
@@ -58,6 +69,11 @@ export class Database extends Construct {
     });
 
     const identifier = names.of("postgres");
+    const retentionDays = props.logRetentionDays ?? defaultSettings().service.logRetentionDays;
+    const logTypes = RDS_LOG_EXPORTS[Database.ENGINE];
+    this.logGroups = Object.fromEntries(
+      logTypes.map((type) => [type, logGroup(this, `log-group-${type}`, { name: rdsLogGroupName(identifier, type), retentionDays })]),
+    );
     this.instance = new DbInstance(this, "instance", {
       identifier,
       engine: Database.ENGINE,
@@ -82,10 +98,25 @@ export class Database extends Construct {
       skipFinalSnapshot: settings.skipFinalSnapshot,
       finalSnapshotIdentifier: settings.skipFinalSnapshot ? undefined : `${identifier}-final`,
       deletionProtection: settings.enableDeletionProtection,
+      iamDatabaseAuthenticationEnabled: true,
+      enabledCloudwatchLogsExports: [...logTypes],
+      dependsOn: Object.values(this.logGroups),
     });
+    this.waiveLessonProfile(settings);
     this.masterPasswordSecretArn = this.instance.masterUserSecret.get(0).secretArn;
 
     for (const [clientId, client] of Object.entries(props.clients ?? {})) this.allowFrom(clientId, client);
+  }
+
+  /** The lesson's accepted findings, each only while the setting that causes it holds. */
+  private waiveLessonProfile(settings: DatabaseSettings): void {
+    const instance = this.instance;
+    if (!settings.enableDeletionProtection) waive(instance, "RDS-DELETION-PROTECTION", REASONS.teardown);
+    if (settings.backupRetentionDays < 7) waive(instance, "RDS-BACKUP-RETENTION", `${REASONS.teardown}: short backups (database.backupRetentionDays)`);
+    if (!settings.enableMultiAz) waive(instance, "RDS-MULTI-AZ", "A single zone keeps the lesson in the free tier (database.enableMultiAz)");
+    waive(instance, "RDS-ENHANCED-MONITORING", REASONS.paidMonitoring);
+    waive(instance, "RDS-PERFORMANCE-INSIGHTS", REASONS.paidMonitoring);
+    waive(instance, "RDS-CUSTOMER-KEY", REASONS.awsOwnedKeys);
   }
 
   /** Lets `client` connect on the database port (rules "<clientId>-egress" and "<clientId>-ingress"). */

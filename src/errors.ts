@@ -8,3 +8,6 @@ export class UserError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** An error-severity policy finding that no waiver accepts (see src/policy). */
+export class PolicyError extends UserError {}

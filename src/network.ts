@@ -14,6 +14,8 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { defaultSettings, withDefaults, type Settings } from "./config";
+import { REASONS } from "./policy/reasons";
+import { waive } from "./policy/waivers";
 
 export type NetworkSettings = Settings["network"];
 
@@ -63,6 +65,7 @@ export class Network extends Construct {
       enableDnsHostnames: true,
       tags: { Name: settings.name },
     });
+    waive(this.vpc, "VPC-FLOW-LOGS", REASONS.paidMonitoring);
     // The default group admits all traffic between its members; nothing of ours uses it, so it holds no rules.
     new DefaultSecurityGroup(this, "default-security-group", {
       vpcId: this.vpc.id,

@@ -9,6 +9,8 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import { jsonDocument } from "./iam";
 import type { StageNames } from "./naming";
+import { REASONS } from "./policy/reasons";
+import { waive } from "./policy/waivers";
 
 export type RegistrySettings = Settings["registry"];
 
@@ -44,6 +46,8 @@ export class ContainerRegistry extends Construct {
       encryptionConfiguration: [{ encryptionType: "AES256" }],
       forceDelete: settings.forceDelete,
     });
+    if (settings.imageTagMutability === "MUTABLE") waive(this.repository, "ECR-IMMUTABLE-TAGS", REASONS.mutableTags);
+    waive(this.repository, "ECR-CUSTOMER-KEY", REASONS.awsOwnedKeys);
     new EcrLifecyclePolicy(this, "lifecycle-policy", {
       repository: this.repository.name,
       policy: jsonDocument({

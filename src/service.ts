@@ -4,7 +4,7 @@
  * secret through the task definition's `secrets`, never as plain environment.
  */
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -14,15 +14,21 @@ import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { Database } from "./database";
 import { jsonDocument, taskRole, type PolicyStatement } from "./iam";
 import type { LoadBalancer } from "./load-balancer";
+import { logGroup } from "./log-group";
 import type { StageNames } from "./naming";
 import type { Network } from "./network";
+import { REASONS } from "./policy/reasons";
+import { waive } from "./policy/waivers";
 import type { ContainerRegistry } from "./registry";
 import { ANYWHERE_IPV4, allowConnection, allowEgress, allowIngress } from "./security-group";
 
 export type ServiceSettings = Settings["service"];
 
 export interface FargateServiceProps {
-  /** Tasks run in its public subnets with a public IP without NAT, in its private subnets without one with NAT. */
+  /**
+   * Tasks run in its private subnets without a public IP when it has NAT, else in its public subnets with one;
+   * tasks open to the internet always run public.
+   */
   readonly network: Network;
   readonly names: StageNames;
   readonly region: string;
@@ -32,7 +38,10 @@ export interface FargateServiceProps {
   readonly database?: Database;
   /** When given, the service registers with its target group and the tasks admit only its security group. @default - none */
   readonly loadBalancer?: LoadBalancer;
-  /** Admit the container port from 0.0.0.0/0, so the lesson can browse to a task's public IP. @default false */
+  /**
+   * Admit the container port from 0.0.0.0/0 and give the tasks a public IP in the public subnets, even with NAT,
+   * so the lesson can browse to a task. @default false
+   */
   readonly openToInternet?: boolean;
   /** Tasks to run. @default settings.desiredCount */
   readonly desiredCount?: number;
@@ -63,17 +72,17 @@ export class FargateService extends Construct {
     this.containerName = settings.appName;
     this.containerPort = settings.containerPort;
     this.desiredCount = props.desiredCount ?? settings.desiredCount;
-    this.assignPublicIp = !network.hasNat;
+    // A task the lesson browses to must be reachable; any other task goes private as soon as NAT gives it a way out.
+    const subnets = props.openToInternet ? network.publicSubnets : network.workloadSubnets;
+    this.assignPublicIp = subnets === network.publicSubnets;
     this.image = settings.imageSource === "repository" ? registry.imageUri(settings.imageTag) : settings.publicImage;
 
     this.cluster = new EcsCluster(this, "cluster", {
       name: names.base,
       setting: [{ name: "containerInsights", value: settings.enableContainerInsights ? "enabled" : "disabled" }],
     });
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: names.logGroup(settings.appName),
-      retentionInDays: settings.logRetentionDays,
-    });
+    if (!settings.enableContainerInsights) waive(this.cluster, "ECS-CONTAINER-INSIGHTS", REASONS.paidMonitoring);
+    this.logGroup = logGroup(this, "log-group", { name: names.logGroup(settings.appName), retentionDays: settings.logRetentionDays });
 
     const statements: PolicyStatement[] = [
       { Sid: "EcrToken", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
@@ -136,19 +145,21 @@ export class FargateService extends Construct {
       vpcId: network.vpc.id,
       tags: { Name: names.of("tasks") },
     });
-    allowEgress(this, "egress-https", {
+    const egress = allowEgress(this, "egress-https", {
       group: this.securityGroup,
       peer: ANYWHERE_IPV4,
       port: 443,
       description: "HTTPS: image pulls, logs and the database secret",
     });
+    waive(egress, "SG-NO-WORLD-EGRESS", REASONS.egressWithoutEndpoints);
     if (props.openToInternet) {
-      allowIngress(this, "ingress-from-anywhere", {
+      const open = allowIngress(this, "ingress-from-anywhere", {
         group: this.securityGroup,
         peer: ANYWHERE_IPV4,
         port: settings.containerPort,
         description: "The lesson browses to the task's public IP",
       });
+      waive(open, "SG-NO-WORLD-INGRESS", "The fargate lesson browses to the task's public IP; from alb on, only the load balancer may reach the tasks");
     }
     if (loadBalancer) {
       allowConnection(this, "from-load-balancer", {
@@ -171,7 +182,7 @@ export class FargateService extends Construct {
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       networkConfiguration: {
-        subnets: network.workloadSubnets.map(({ subnet }) => subnet.id),
+        subnets: subnets.map(({ subnet }) => subnet.id),
         securityGroups: [this.securityGroup.id],
         assignPublicIp: this.assignPublicIp,
       },
@@ -185,5 +196,15 @@ export class FargateService extends Construct {
       }),
       ...(props.autoscaled && { lifecycle: { ignoreChanges: ["desired_count"] } }),
     });
+    waive(this.taskDefinition, "ECS-READONLY-ROOT", REASONS.stockImage);
+    if (this.assignPublicIp) {
+      waive(
+        this.service,
+        "ECS-NO-PUBLIC-IP",
+        props.openToInternet
+          ? "The fargate lesson browses to the task's public IP"
+          : "Without NAT (network.nat), tasks pull their image over the internet gateway, which needs a public IP",
+      );
+    }
   }
 }

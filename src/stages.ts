@@ -62,7 +62,12 @@ export class WorkshopStage extends TerraformStack {
     this.output("private_subnet_ids", this.network.privateSubnets.map(({ subnet }) => subnet.id), "Private subnets, in zone order");
     if (!has("db")) return;
 
-    const database = new Database(this, "database", { network: this.network, names: this.names, settings: settings.database });
+    const database = new Database(this, "database", {
+      network: this.network,
+      names: this.names,
+      settings: settings.database,
+      logRetentionDays: settings.service.logRetentionDays,
+    });
     this.database = database;
     this.output("database_address", database.instance.address, "Host name of the PostgreSQL instance");
     this.output("database_port", database.instance.port, "Port of the PostgreSQL instance");
@@ -87,7 +92,8 @@ export class WorkshopStage extends TerraformStack {
     this.output("docker_tag_command", registry.tagCommand(app.imageTag), `Tags the local image ${app.appName}:latest for the repository`);
     this.output("docker_push_command", registry.pushCommand(app.imageTag), "Pushes the tagged image");
 
-    // From alb on, the tasks sit behind a load balancer; before it, the lesson browses to a task's public IP.
+    // From alb on, the tasks sit behind a load balancer (in private subnets when NAT is on); before it, the
+    // lesson browses to a task's public IP, so in fargate they stay public even with NAT.
     const loadBalancer = has("alb")
       ? new LoadBalancer(this, "load-balancer", {
           network: this.network,

@@ -1,14 +1,16 @@
 /**
  * Synthesis that never leaves a broken cdktf.out behind. The app is synthesized into a fresh folder next to
- * the output; only when every stack synthesized (settings, validations and policy checks passed) are its files
+ * the output; only when every stack synthesized and passed the policy checks (src/policy) are its files
  * moved into place, each stack folder keeps exactly one format (cdk.tf.json, or cdk.tf with its
  * metadata.json for HCL), and manifest.json is replaced last. What `cdktf deploy` keeps in a stack folder
  * (.terraform, the lock file, plans) stays.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { App, Manifest } from "cdktf";
+import { App, Manifest, TerraformStack } from "cdktf";
 import { UserError } from "./errors";
+import { checkStack, enforcePolicies, renderNotices } from "./policy";
+import type { StackJson } from "./policy/stack-view";
 
 /** The files a synthesized stack folder holds in each format. */
 const FORMAT_FILES = { json: ["cdk.tf.json"], hcl: ["cdk.tf", "metadata.json"] } as const;
@@ -25,6 +27,8 @@ export interface Synthesis {
   readonly stacks: string[];
   readonly outdir: string;
   readonly format: "json" | "hcl";
+  /** Policy warnings and unused waivers to print, if any. */
+  readonly notices?: string;
 }
 
 /**
@@ -43,11 +47,19 @@ export async function synthesize(options: SynthesisOptions, define: (app: App) =
     const app = new App({ outdir: scratch, hclOutput: options.hcl ?? false });
     withHclSwitch(format === "hcl", () => define(app));
     app.synth();
-    const stacks = readdirSync(join(scratch, Manifest.stacksFolder));
-    if (format === "hcl") await formatHcl(scratch, stacks);
-    publish(scratch, outdir, stacks, format);
+    const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+    // The policy checks read the JSON just written (or, for HCL, the stack's JSON): nothing is published on an error.
+    const reports = enforcePolicies(
+      stacks.map((stack) => {
+        const file = join(scratch, Manifest.stacksFolder, stack.node.id, FORMAT_FILES.json[0]);
+        return checkStack((format === "json" ? JSON.parse(readFileSync(file, "utf8")) : stack.toTerraform()) as StackJson, stack.node.id);
+      }),
+    );
+    const names = stacks.map((stack) => stack.node.id);
+    if (format === "hcl") await formatHcl(scratch, names);
+    publish(scratch, outdir, names, format);
     published = true;
-    return { stacks: app.node.children.map((c) => c.node.id).filter((id) => stacks.includes(id)), outdir, format };
+    return { stacks: names, outdir, format, notices: renderNotices(reports) };
   } finally {
     rmSync(created && !published ? outdir : scratch, { recursive: true, force: true });
   }
@@ -71,7 +83,6 @@ function withHclSwitch(hcl: boolean, build: () => void): void {
 /** `terraform fmt` style for the HCL files, as `cdktf synth --hcl` does. */
 async function formatHcl(scratch: string, stacks: string[]): Promise<void> {
   const { format } = await import("@cdktf/hcl-tools");
-  const { readFileSync, writeFileSync } = await import("node:fs");
   for (const stack of stacks) {
     const file = join(scratch, Manifest.stacksFolder, stack, "cdk.tf");
     writeFileSync(file, await format(readFileSync(file, "utf8")));

@@ -20,7 +20,8 @@ async function main(requested: string[]): Promise<void> {
   requireTerraform(env);
   const settings = loadSettings();
   const outdir = join(projectDir, OFFLINE_OUTDIR);
-  await synthesize({ outdir }, (app) => defineApp(app, { settings, offline: true }));
+  const { notices } = await synthesize({ outdir }, (app) => defineApp(app, { settings, offline: true }));
+  if (notices) console.error(notices);
 
   const started = Date.now();
   console.error(`Planning ${stages.join(", ")} offline ...`);

@@ -9,7 +9,7 @@
  * Terraform does the writing, so its credentials, encryption, lock and DynamoDB digest all apply.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import type { Settings } from "../config";
@@ -58,7 +58,18 @@ export function isEmptyState(state: StateFile): boolean {
   return (state.resources ?? []).length === 0 && Object.keys(state.outputs ?? {}).length === 0;
 }
 
-const contentOf = (state: StateFile) => JSON.stringify({ outputs: state.outputs ?? {}, resources: state.resources ?? [] });
+/** JSON with object keys sorted: Terraform may write the keys of resource attributes in another order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Outputs and resources, compared regardless of order: Terraform writes resources sorted by type and name. */
+const contentOf = (state: StateFile) => canonical({ outputs: state.outputs ?? {}, resources: (state.resources ?? []).map(canonical).sort() });
 
 /** Why `remote` must not be replaced by `local`, or undefined when they are the same state. */
 export function stateConflict(local: StateFile, remote: StateFile): string | undefined {
@@ -94,6 +105,7 @@ function readLocalState(path: string, stage: string): StateFile {
 function backendOnlyFolder(props: MigrateStateProps, stage: StageName): string {
   const outdir = join(props.projectDir, WORK_DIR, "migrate");
   rmSync(join(outdir, "stacks", stage), { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, skipValidation: true });
   const stack = new TerraformStack(app, stage);
   configureStateBackend(stack, { settings: props.settings, stack: stage, offline: props.offline });

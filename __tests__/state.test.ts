@@ -8,12 +8,12 @@
  * must keep answering while Terraform talks to them.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
+import { App, Testing } from "cdktf";
 import { parseSettings, type SettingsInput } from "../src/config";
 import { WorkshopStage } from "../src/stages";
 import { STATE_STACK, addStateStack } from "../src/state/bootstrap";
@@ -147,6 +147,7 @@ describeWithTerraform("Terraform state in S3: lock files, DynamoDB locking, the 
   let bootstrapPlan: Promise<PlannedResource[]> = Promise.resolve([]);
   let statePlan: PlannedResource[] = [];
   const dir = (stage: TestedStage): string => stackDir[stage] ?? "";
+  const stateHclDir = () => join(tmp, STATE_STACK);
   const backendOf = (stage: TestedStage): Record<string, unknown> =>
     (JSON.parse(readFileSync(join(dir(stage), "cdk.tf.json"), "utf8")) as { terraform: { backend: { s3: Record<string, unknown> } } }).terraform.backend.s3;
   const stateKey = (stage: TestedStage) => `${KEY_PREFIX}/${stage}.tfstate`;
@@ -199,8 +200,12 @@ describeWithTerraform("Terraform state in S3: lock files, DynamoDB locking, the 
     const withBackend = (backend: object) => parseSettings({ backend: { ...endpoints, ...backend } } as SettingsInput);
     new WorkshopStage(app, "vpc-only", { settings: withBackend(LOCKING["vpc-only"]), offline: true });
     new WorkshopStage(app, "db", { settings: withBackend(LOCKING.db), offline: true });
-    addStateStack(app, { settings: withBackend({ locking: "both", lockTable: LOCK_TABLE }), offline: true });
     app.synth();
+    // (the state stack as HCL, as cdktf renders it for `synth --hcl`: its plan proves the HCL valid too)
+    const stateStack = addStateStack(Testing.app(), { settings: withBackend({ locking: "both", lockTable: LOCK_TABLE }), offline: true });
+    if (!stateStack) throw new Error("an S3 backend must add the state stack");
+    mkdirSync(stateHclDir());
+    writeFileSync(join(stateHclDir(), "cdk.tf"), Testing.synthHcl(stateStack) as string);
     for (const stage of STAGES) stackDir[stage] = join(tmp, "out", "stacks", stage);
 
     // WHEN terraform init runs once in each stack folder, and the state stack is planned offline, all at once
@@ -208,7 +213,7 @@ describeWithTerraform("Terraform state in S3: lock files, DynamoDB locking, the 
     env = { ...terraformEnv(tmp, { offline: true }), AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
     terraformVersion = (JSON.parse(await terraformOk(["version", "-json"], tmp, env)) as { terraform_version: string }).terraform_version;
     // (the state stack's plan is awaited by its own tests, so that it overlaps with the tests before them)
-    bootstrapPlan = planBootstrap(join(tmp, "out", "stacks", STATE_STACK), env);
+    bootstrapPlan = planBootstrap(stateHclDir(), env);
     bootstrapPlan.catch(() => undefined);
     await Promise.all(
       STAGES.map(async (stage) => {
@@ -498,6 +503,11 @@ describeWithTerraform("Terraform state in S3: lock files, DynamoDB locking, the 
 
   describe("the state bootstrap stack, planned offline (s3rver implements none of the bucket settings and dynalite no point-in-time recovery, so it cannot be applied there)", () => {
     const planned = (type: string) => statePlan.filter((r) => r.type === type).map((r) => r.values);
+
+    test("was planned from HCL, as cdktf synth --hcl writes it", () => {
+      expect(readdirSync(stateHclDir()).filter((f) => f.startsWith("cdk."))).toEqual(["cdk.tf"]);
+      expect(statePlan.length).toBeGreaterThan(0);
+    });
     beforeAll(async () => {
       statePlan = await bootstrapPlan;
     }, HOOK_TIMEOUT_MS);

@@ -64,7 +64,9 @@ export class StateBucket extends Construct {
     new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
 
     new S3BucketPolicy(this, "policy", {
-      bucket,
+      // Through the public access block: S3 refuses a policy change while that block is being written, and
+      // a reference orders the two without a depends_on (which `synth --hcl` writes as a deprecated quoted string).
+      bucket: this.publicAccessBlock.bucket,
       policy: jsonDocument({
         Version: "2012-10-17",
         Statement: [
@@ -78,12 +80,11 @@ export class StateBucket extends Construct {
           },
         ],
       }),
-      // S3 refuses a policy change while the public access block is being written.
-      dependsOn: [this.publicAccessBlock],
     });
 
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket,
+      // Through versioning, so that it comes after it: noncurrent versions only exist once versioning is on.
+      bucket: this.versioning.bucket,
       rule: [
         {
           id: "expire-noncurrent-state-versions",
@@ -93,8 +94,6 @@ export class StateBucket extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }],
         },
       ],
-      // Noncurrent versions only exist once versioning is on.
-      dependsOn: [this.versioning],
     });
   }
 }

@@ -150,7 +150,13 @@ describe("partial overrides", () => {
     // GIVEN
     const settings = parseSettings({ backend: { type: "s3", bucket: "my-state" } });
     // THEN
-    expect(settings.backend).toEqual({ type: "s3", bucket: "my-state", keyPrefix: "container-workshop" });
+    expect(settings.backend).toEqual({
+      type: "s3",
+      bucket: "my-state",
+      keyPrefix: "container-workshop",
+      encryption: "SSE-S3",
+      noncurrentVersionExpiryDays: 90,
+    });
   });
 });
 
@@ -228,7 +234,7 @@ describe("errors: backend", () => {
 
   test("an S3 endpoint that is not a URL is rejected", () => {
     expect(() => parseSettings({ backend: { type: "s3", bucket: "my-state", s3Endpoint: "not a url" } })).toThrow(
-      /backend\.s3Endpoint: "not a url" must be a URL/,
+      /backend\.s3Endpoint: "not a url" must be an http or https URL/,
     );
   });
 });

@@ -11,7 +11,7 @@ import { stackArguments } from "../src/cdktf-cli";
 import { findCredentialSource, requireCredentials } from "../src/credentials";
 import { checkStackNames } from "../src/naming";
 import { parseSynthArgs, synthesize } from "../src/synth";
-import { olderThan, requireTerraform } from "../src/terraform";
+import { requireTerraform, versionAtLeast } from "../src/terraform";
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "workshop-tools-"))));
@@ -102,11 +102,12 @@ describe("Terraform on the PATH", () => {
     return { PATH: bin };
   }
 
-  test("versions compare by number, not by text", () => {
-    expect(olderThan("1.9.8", "1.11.0")).toBe(true);
-    expect(olderThan("1.11.0", "1.11.0")).toBe(false);
-    expect(olderThan("1.12.1", "1.11.0")).toBe(false);
-    expect(olderThan("2.0.0", "1.11.0")).toBe(false);
+  test("versions compare by number, not by text, and a pre-release is older than its release", () => {
+    expect(versionAtLeast("1.9.8", "1.11.0")).toBe(false);
+    expect(versionAtLeast("1.11.0", "1.11.0")).toBe(true);
+    expect(versionAtLeast("1.11.0-rc1", "1.11.0")).toBe(false);
+    expect(versionAtLeast("1.12.1", "1.11.0")).toBe(true);
+    expect(versionAtLeast("2.0.0", "1.11.0")).toBe(true);
   });
 
   test("an old terraform is named with the version needed", () => {

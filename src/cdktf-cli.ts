@@ -10,6 +10,7 @@ import { loadSettings } from "./config";
 import { requireCredentials } from "./credentials";
 import { UserError } from "./errors";
 import { checkStackNames } from "./naming";
+import { STATE_STACK } from "./state/bootstrap";
 import { synthesize } from "./synth";
 import { DEPLOY_OUTDIR, OFFLINE_OUTDIR, findProviderMirror, requireTerraform, terraformEnv } from "./terraform";
 
@@ -58,6 +59,9 @@ export async function prepareCdktf(argv: readonly string[], options: CdktfOption
     throw new UserError(`${command}: name the stack, e.g. npm run ${command} -- alb; the stacks are, in lesson order: ${STACK_NAMES.join(", ")}`);
   }
   const settings = loadSettings(options.env);
+  if (stacks.includes(STATE_STACK) && settings.backend.type !== "s3") {
+    throw new UserError(`the ${STATE_STACK} stack holds the S3 bucket of an S3 backend; with backend.type "${settings.backend.type}" there is none (see README "State in S3")`);
+  }
   if (command !== "synth") {
     requireTerraform(env);
     if (!offline) notes.push(`AWS credentials: ${requireCredentials(command, options.env)}`);

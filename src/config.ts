@@ -11,6 +11,8 @@ import { UserError } from "./errors";
 import { NAME_RULES, STAGE_NAMES, StageNames } from "./naming";
 import { REGIONS, defaultZones, suggestRegions } from "./regions";
 import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./settings-file";
+import { BUCKET_NAME_RULES, RESERVED_BUCKET_PREFIXES, RESERVED_BUCKET_SUFFIXES, bucketNameProblem } from "./state/bucket-name";
+import { backendProblems } from "./state/settings";
 
 export const CONFIG_ENV = "WORKSHOP_CONFIG";
 
@@ -92,8 +94,6 @@ const tagValue = z
   .regex(TAG_CHARACTERS, { error: `a tag value may hold only ${TAG_RULE}` });
 /** AWS allows 50 tags on a resource; the common tags and a Name tag take 4. */
 export const MAX_EXTRA_TAGS = 46;
-
-const url = z.url({ error: "must be a URL such as http://127.0.0.1:4566" });
 
 // ---------------------------------------------------------------------------------------------
 // The settings, grouped by lesson concept. Defaults are the workshop's values.
@@ -243,19 +243,47 @@ const regionName = z.string({ error: 'must be an AWS Region such as "eu-west-1"'
   });
 });
 
+const LOCKING = ["lockfile", "dynamodb", "both"] as const;
+const ENCRYPTION = ["SSE-S3", "SSE-KMS"] as const;
+const endpoint = z.url({ protocol: /^https?$/, error: "must be an http or https URL such as http://127.0.0.1:4566" });
+
 const s3Backend = strictGroup({
     type: z.literal("s3"),
-    bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens").describe(
-      "Bucket holding the state; each stage writes <keyPrefix>/<stage>.tfstate.",
-    ),
+    bucket: z
+      .string({ error: `must be an S3 bucket name: ${BUCKET_NAME_RULES}` })
+      .superRefine((name, ctx) => {
+        const problem = bucketNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", input: name, message: `must be an S3 bucket name: ${problem}; allowed: ${BUCKET_NAME_RULES}, not an IP address, not starting with ${RESERVED_BUCKET_PREFIXES.join(", ")}, not ending with ${RESERVED_BUCKET_SUFFIXES.join(", ")}` });
+      })
+      .describe("Bucket holding the state; each stage writes <keyPrefix>/<stage>.tfstate. The state stack creates it."),
     keyPrefix: pattern(/^[A-Za-z0-9!_.*'()/-]+$/, "must be an S3 key prefix without spaces").default("container-workshop").describe(
       '@default "container-workshop"',
     ),
     region: regionName.optional().describe("Region of the bucket. @default the region setting"),
-    lockTable: z.string().min(3).optional().describe("DynamoDB table (partition key LockID) that locks the state. @default - no lock"),
-    s3Endpoint: url.optional().describe("S3-compatible endpoint, for tests. @default - AWS"),
-    dynamodbEndpoint: url.optional().describe("DynamoDB-compatible endpoint, for tests. @default - AWS"),
-  }).describe("State in S3, one key per stage.");
+    locking: z
+      .enum(LOCKING, { error: `must be one of ${LOCKING.map((v) => JSON.stringify(v)).join(", ")}` })
+      .optional()
+      .describe(
+        'How Terraform locks the state: "lockfile" (S3-native <key>.tflock, Terraform 1.11+), "dynamodb" (the lockTable; deprecated by Terraform 1.11) or "both" (while a team moves from the table to lock files). @default "dynamodb" when lockTable is set (what lockTable meant before), else "lockfile"',
+      ),
+    lockTable: pattern(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name: 3 to 255 letters, digits, underscores, periods or hyphens")
+      .optional()
+      .describe('DynamoDB table (partition key LockID) for locking "dynamodb" or "both". @default - none'),
+    encryption: z
+      .enum(ENCRYPTION, { error: `must be one of ${ENCRYPTION.map((v) => JSON.stringify(v)).join(", ")}` })
+      .default("SSE-S3")
+      .describe('Default encryption of the state bucket: "SSE-S3" (S3-managed keys) or "SSE-KMS" (kmsKeyArn). @default "SSE-S3"'),
+    kmsKeyArn: pattern(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/\S+$/, "must be the ARN of a KMS key or alias, such as arn:aws:kms:eu-west-1:111122223333:key/<id>")
+      .optional()
+      .describe('KMS key for encryption "SSE-KMS": the bucket default and the key Terraform writes state with. @default - none'),
+    noncurrentVersionExpiryDays: wholeNumber(1, 36500, 90, "Days the state bucket keeps a replaced state version before deleting it. @default 90"),
+    s3Endpoint: endpoint.optional().describe("S3-compatible endpoint, for tests. @default - AWS"),
+    dynamodbEndpoint: endpoint.optional().describe("DynamoDB-compatible endpoint, for tests. @default - AWS"),
+  })
+  .superRefine((backend, ctx) => {
+    for (const problem of backendProblems(backend)) ctx.addIssue({ code: "custom", ...problem });
+  })
+  .describe("State in S3, one key per stage.");
 
 const backend = z
   .discriminatedUnion("type", [strictGroup({ type: z.literal("local") }).describe("State files in the project folder."), s3Backend], {
@@ -348,7 +376,7 @@ export function fargateMemoryOptions(cpu: number): number[] {
 
 /** A value as an error message shows it: short, so that a long or secret value is not printed back whole. */
 export function show(value: unknown): string {
-  if (typeof value === "string") return value.length > 40 ? `${JSON.stringify(value.slice(0, 32))}... (${value.length} characters)` : JSON.stringify(value);
+  if (typeof value === "string") return value.length > 80 ? `${JSON.stringify(value.slice(0, 72))}... (${value.length} characters)` : JSON.stringify(value);
   if (Array.isArray(value)) return value.length <= 3 && JSON.stringify(value).length <= 60 ? JSON.stringify(value) : `a list of ${value.length}`;
   if (value !== null && typeof value === "object") return "an object";
   return String(value);

@@ -3,7 +3,7 @@
  * the stage before it at the same construct ids, so at the same Terraform addresses.
  */
 import { Construct } from "constructs";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ServiceAutoscaling } from "./autoscaling";
 import type { Settings } from "./config";
@@ -13,6 +13,7 @@ import { STAGE_NAMES, StageNames, type StageName } from "./naming";
 import { Network } from "./network";
 import { ContainerRegistry } from "./registry";
 import { FargateService } from "./service";
+import { configureStateBackend } from "./state/backend";
 
 export { STAGE_NAMES, type StageName } from "./naming";
 
@@ -132,26 +133,7 @@ export class WorkshopStage extends TerraformStack {
   }
 
   private configureBackend(settings: Settings, offline: boolean): void {
-    const backend = settings.backend;
-    if (backend.type === "local") {
-      // Online, cdktf's default: terraform.<stage>.tfstate in the project folder. Offline plans keep theirs apart.
-      if (offline) new LocalBackend(this, { path: `terraform.${this.stage}.tfstate` });
-      return;
-    }
-    const testEndpoints = backend.s3Endpoint !== undefined || backend.dynamodbEndpoint !== undefined;
-    new S3Backend(this, {
-      bucket: backend.bucket,
-      key: `${backend.keyPrefix}/${this.stage}.tfstate`,
-      region: backend.region ?? settings.region,
-      encrypt: true,
-      dynamodbTable: backend.lockTable,
-      ...(testEndpoints && {
-        endpoints: { s3: backend.s3Endpoint, dynamodb: backend.dynamodbEndpoint },
-        usePathStyle: true,
-        skipS3Checksum: true,
-      }),
-      ...(offline && { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: true }),
-    });
+    configureStateBackend(this, { settings, stack: this.stage, offline });
   }
 }
 

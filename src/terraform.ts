@@ -185,22 +185,35 @@ export function hasTerraform(): boolean {
   return !spawnSync("terraform", ["version"], { encoding: "utf8" }).error;
 }
 
-/** "1.11.4" -> [1, 11, 4] */
-const versionParts = (version: string) => version.split(/[.-]/).slice(0, 3).map(Number);
+/** True when `version` ("1.10.5", "1.11.0-rc1") is at least `minimum` ("1.11.0"); pre-releases count as older. */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const [core, pre] = version.split("-", 2);
+  const parts = core.split(".").map(Number);
+  const wanted = minimum.split(".").map(Number);
+  for (let i = 0; i < wanted.length; i++) {
+    const have = parts[i] ?? 0;
+    if (have !== wanted[i]) return have > wanted[i];
+  }
+  return pre === undefined;
+}
 
-/** True when version a is older than b. */
-export function olderThan(a: string, b: string): boolean {
-  const [x, y] = [versionParts(a), versionParts(b)];
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
-  return false;
+/** The version of the terraform on PATH ("1.11.4"), or undefined when there is none. */
+export function terraformVersionOnPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const run = spawnSync("terraform", ["version", "-json"], { env: { ...env, CHECKPOINT_DISABLE: "1" }, encoding: "utf8", timeout: 30_000 });
+  if (run.error || run.status !== 0) return undefined;
+  try {
+    return (JSON.parse(run.stdout) as { terraform_version?: string }).terraform_version;
+  } catch {
+    // Releases before 0.13 print text only.
+    return /Terraform v(\d+\.\d+\.\d+)/.exec(run.stdout)?.[1];
+  }
 }
 
 /** The version of the terraform on PATH; a clear error when there is none or it is too old. */
 export function requireTerraform(env: NodeJS.ProcessEnv = process.env, minimum = MIN_TERRAFORM_VERSION): string {
-  const run = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env });
-  if (run.error) throw terraformMissing();
-  const version = (JSON.parse(run.stdout || "{}") as { terraform_version?: string }).terraform_version ?? "0";
-  if (olderThan(version, minimum)) {
+  const version = terraformVersionOnPath(env);
+  if (version === undefined) throw terraformMissing();
+  if (!versionAtLeast(version, minimum)) {
     throw new UserError(`terraform ${version} is on the PATH; this project needs Terraform ${minimum} or newer (https://developer.hashicorp.com/terraform/install)`);
   }
   return version;

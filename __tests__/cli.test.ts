@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { STAGE_NAMES } from "../src/stages";
-import { terraform, terraformEnv } from "../src/terraform";
+import { terraform, terraformEnv, validateTogether } from "../src/terraform";
 import { describeWithTerraform } from "./support/terraform";
 
 jest.setTimeout(300_000);
@@ -58,7 +58,7 @@ function fingerprint(dir: string): string {
 const stackDir = (stage: string, outdir = "cdktf.out") => join(project, outdir, "stacks", stage);
 const stackJson = (stage: string, outdir = "cdktf.out") => readFileSync(join(stackDir(stage, outdir), "cdk.tf.json"), "utf8");
 /** The Terraform files (cdk.tf.json, cdk.tf) in each stage folder. */
-const terraformFiles = () => STAGE_NAMES.map((stage) => readdirSync(stackDir(stage)).filter((f) => f.startsWith("cdk.tf")).sort());
+const terraformFiles = (outdir = "cdktf.out") => STAGE_NAMES.map((stage) => readdirSync(stackDir(stage, outdir)).filter((f) => f.startsWith("cdk.tf")).sort());
 const ESCAPE = "\x1b";
 
 /** A settings file in the copy with a subnet outside the VPC. */
@@ -186,10 +186,11 @@ test("without terraform on the PATH, plan:offline names what is missing and the 
 
 describeWithTerraform("one format per stack folder, the cdktf CLI, and offline diff", () => {
   const env = () => terraformEnv(project, { offline: true });
-  /** terraform init in every stage folder, as deploy does it, and validate of the last stage. */
-  async function initAndValidate(): Promise<void> {
-    await Promise.all(STAGE_NAMES.map((stage) => terraform(["init", "-input=false", "-backend=false"], { cwd: stackDir(stage), env: env() })));
-    expect(await terraform(["validate"], { cwd: stackDir("autoscaling"), env: env() })).toMatch(/The configuration is valid/);
+  /** terraform init in every stage folder, as deploy does it, then every stage validated (in one Terraform run). */
+  async function initAndValidate(outdir = "cdktf.out"): Promise<void> {
+    await Promise.all(STAGE_NAMES.map((stage) => terraform(["init", "-input=false", "-backend=false"], { cwd: stackDir(stage, outdir), env: env() })));
+    const stacks = Object.fromEntries(STAGE_NAMES.map((stage) => [stage, stackDir(stage, outdir)]));
+    expect(await validateTogether(stacks, join(project, `validate-${outdir}`), env())).toMatch(/The configuration is valid/);
   }
 
   test("synth:hcl after synth, then synth again: exactly one format in each folder, and Terraform takes each", async () => {
@@ -209,13 +210,8 @@ describeWithTerraform("one format per stack folder, the cdktf CLI, and offline d
   test("synth:hcl --output writes HCL elsewhere that terraform validates, for every stage", async () => {
     const result = npmScript("synth:hcl", ["--output", "cdktf.hcl"]);
     expect(result.status).toBe(0);
-    await Promise.all(
-      STAGE_NAMES.map(async (stage) => {
-        const cwd = stackDir(stage, "cdktf.hcl");
-        await terraform(["init", "-input=false", "-backend=false"], { cwd, env: env() });
-        expect(await terraform(["validate"], { cwd, env: env() })).toMatch(/The configuration is valid/);
-      }),
-    );
+    expect(terraformFiles("cdktf.hcl")).toEqual(STAGE_NAMES.map(() => ["cdk.tf"]));
+    await initAndValidate("cdktf.hcl");
   });
 
   test("cdktf synth through the cdktf CLI runs the same app, in plain lines without a terminal", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { parseSettings } from "../src/config";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
-import { planStack, showPlan, terraformEnv, type StagePlan } from "../src/terraform";
+import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform";
 import { describeWithTerraform } from "./support/terraform";
 
 jest.setTimeout(180_000);
@@ -64,10 +64,13 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     new WorkshopStage(nat, "vpc-only", { settings: parseSettings({ network: { nat: "perAz" } }), offline: true });
     nat.synth();
     env = terraformEnv(workDir, { offline: true });
-    // WHEN each stack gets one terraform init and plan (which validates), all stacks at once
-    const stacks = [...STAGE_NAMES.map((stage) => ["lesson", stage] as const), ["nat", "vpc-only"] as const];
-    const results = await Promise.all(stacks.map(([variant, stage]) => planStack(join(workDir, variant, "stacks", stage), env)));
-    stacks.forEach(([variant, stage], i) => plans.set(`${variant}/${stage}`, results[i]));
+    // WHEN every stack is planned (plan validates), all in one Terraform run
+    const stacks = Object.fromEntries([
+      ...STAGE_NAMES.map((stage) => [`lesson-${stage}`, join(workDir, "lesson", "stacks", stage)]),
+      ["nat-vpc-only", join(workDir, "nat", "stacks", "vpc-only")],
+    ]);
+    const results = await planTogether(stacks, join(workDir, "root"), env);
+    for (const [name, result] of Object.entries(results)) plans.set(name.replace("-", "/"), result);
   });
 
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));

@@ -3,9 +3,9 @@
  * the provider mirror, the offline switch, and init/validate/plan of one synthesized stage.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { ConfigError } from "./config";
 import { UserError } from "./errors";
 
@@ -261,18 +261,69 @@ export async function planStack(stackDir: string, env: NodeJS.ProcessEnv): Promi
     const errors = lines.filter((l) => l["@level"] === "error").map((l) => l["@message"]);
     throw new Error(`terraform plan failed in ${stackDir}:\n${errors.join("\n") || run.output}`);
   }
+  const changes = lines.flatMap((l) => (l.type === "planned_change" && l.change ? [l.change] : []));
+  const outputs = Object.keys(lines.find((l) => l.type === "outputs")?.outputs ?? {});
+  return stagePlan(changes, outputs, join(stackDir, "plan.tfplan"));
+}
+
+type PlannedChange = NonNullable<PlanStreamLine["change"]>;
+
+function stagePlan(changes: PlannedChange[], outputs: string[], planFile: string): StagePlan {
   const counts: Record<string, number> = {};
   const actions: Record<string, string> = {};
-  let outputs: string[] = [];
-  for (const line of lines) {
-    if (line.type === "planned_change" && line.change) {
-      const { action, resource } = line.change;
-      actions[resource.addr] = action;
-      if (action === "create" || action === "replace") counts[resource.resource_type] = (counts[resource.resource_type] ?? 0) + 1;
-    }
-    if (line.type === "outputs" && line.outputs) outputs = Object.keys(line.outputs);
+  for (const { action, resource } of changes) {
+    actions[resource.addr] = action;
+    if (action === "create" || action === "replace") counts[resource.resource_type] = (counts[resource.resource_type] ?? 0) + 1;
   }
-  return { counts, addresses: Object.keys(actions), actions, outputs, planFile: join(stackDir, "plan.tfplan") };
+  return { counts, addresses: Object.keys(actions), actions, outputs, planFile };
+}
+
+/**
+ * A root configuration in `rootDir` whose modules are the stack folders (JSON or HCL), with each stack's
+ * outputs passed up as "<stack>__<output>" when `outputs` is set (JSON stacks only).
+ */
+function writeModuleRoot(stacks: Readonly<Record<string, string>>, rootDir: string, outputs: boolean): void {
+  mkdirSync(rootDir, { recursive: true });
+  const module: Record<string, { source: string }> = {};
+  const output: Record<string, { value: string; sensitive?: boolean }> = {};
+  for (const [name, dir] of Object.entries(stacks)) {
+    module[name] = { source: `./${relative(rootDir, dir)}` };
+    if (!outputs) continue;
+    const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { output?: Record<string, { sensitive?: boolean }> };
+    for (const [id, { sensitive }] of Object.entries(json.output ?? {})) {
+      output[`${name}__${id}`] = { value: `\${module.${name}.${id}}`, ...(sensitive && { sensitive }) };
+    }
+  }
+  writeFileSync(join(rootDir, "main.tf.json"), JSON.stringify(outputs ? { module, output } : { module }, null, 2));
+}
+
+/** `terraform validate` of several stack folders (JSON or HCL) in one run, as modules of a scratch root. */
+export async function validateTogether(stacks: Readonly<Record<string, string>>, rootDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  writeModuleRoot(stacks, rootDir, false);
+  await terraform(["init", "-input=false", "-backend=false"], { cwd: rootDir, env });
+  return terraform(["validate"], { cwd: rootDir, env });
+}
+
+/**
+ * Plans several synthesized stack folders in one Terraform run, each as a module of a scratch root in
+ * `rootDir`: one Terraform process and one provider schema instead of one per stack, which makes it the
+ * cheap way to check many stacks offline (the tests do). The stacks' backends are ignored (Terraform warns),
+ * so this is for checking, never for a stack's real state. Addresses and outputs come back per stack, as
+ * planStack gives them.
+ */
+export async function planTogether(stacks: Readonly<Record<string, string>>, rootDir: string, env: NodeJS.ProcessEnv): Promise<Record<string, StagePlan>> {
+  writeModuleRoot(stacks, rootDir, true);
+  const together = await planStack(rootDir, env);
+  return Object.fromEntries(
+    Object.keys(stacks).map((name) => {
+      const prefix = `module.${name}.`;
+      const changes = Object.entries(together.actions)
+        .filter(([addr]) => addr.startsWith(prefix))
+        .map(([addr, action]) => ({ action, resource: { addr: addr.slice(prefix.length), resource_type: addr.slice(prefix.length).split(".")[0] } }));
+      const outputs = together.outputs.filter((o) => o.startsWith(`${name}__`)).map((o) => o.slice(name.length + 2));
+      return [name, stagePlan(changes, outputs, together.planFile)];
+    }),
+  );
 }
 
 /** `terraform show -json` of a plan file: the full plan, values included (one more provider start). */

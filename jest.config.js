@@ -10,7 +10,11 @@ const shared = {
 };
 const slow = ["plan", "cli", "state"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
 
+const { cpus } = require("node:os");
+
 module.exports = {
+  // Jest's default leaves a core idle (cores - 1); the terraform-level tests mostly wait on subprocesses.
+  maxWorkers: Math.max(2, cpus().length),
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
   // One temporary folder per run (TMPDIR), removed at the end: Testing.synth leaves a folder per synth.
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",

@@ -60,8 +60,17 @@ export class SynthesizedView implements SynthesizedStack {
 // ---------------------------------------------------------------------------------------------
 // Synthesizing.
 
+/** Synthesized stages of this test file, by stage, settings and switch: a synth is deterministic, so each runs once. */
+const synthesizedStages = new Map<string, string>();
+
 export function synthStage(stage: StageName, input: SettingsInput = {}, offline = false): string {
-  return Testing.synth(new WorkshopStage(Testing.app(), stage, { settings: parseSettings(input), offline }));
+  const key = JSON.stringify([stage, input, offline]);
+  let text = synthesizedStages.get(key);
+  if (text === undefined) {
+    text = Testing.synth(new WorkshopStage(Testing.app(), stage, { settings: parseSettings(input), offline }));
+    synthesizedStages.set(key, text);
+  }
+  return text;
 }
 
 export function stageJson(stage: StageName, input: SettingsInput = {}, offline = false): TerraformJson {

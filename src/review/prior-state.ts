@@ -203,6 +203,8 @@ interface Filling {
   readonly region: string;
   /** The filled value of another resource's attribute, for a direct reference. */
   readonly resolve: (address: string, path: Array<string | number>) => unknown;
+  /** Called for an unknown computed from an expression other than a direct reference: a plan must settle it. */
+  readonly compound: () => void;
 }
 
 /** A value for an unknown of type `type`: a computed nested object gets one element. */
@@ -232,7 +234,12 @@ function resolveExpression(expression: unknown, f: Filling): unknown {
 }
 
 function fillValue(type: CtyType, value: unknown, unknown: unknown, expression: unknown, attribute: string, f: Filling): unknown {
-  if (unknown === true) return resolveExpression(expression, f) ?? placeholder(type, attribute, f);
+  if (unknown === true) {
+    const resolved = resolveExpression(expression, f);
+    if (resolved !== undefined) return resolved;
+    if (JSON.stringify(expression ?? null).includes("${")) f.compound();
+    return placeholder(type, attribute, f);
+  }
   if (!Array.isArray(type) || value === null || value === undefined) return value ?? null;
   const [kind, inner] = type;
   if ((kind === "list" || kind === "set") && Array.isArray(value)) {
@@ -303,8 +310,12 @@ export interface PriorStateInput {
 }
 
 /** The state the base's plan would leave: planned values, unknowns filled, references resolved, outputs included. */
-export function buildPriorState(input: PriorStateInput): StateFile {
+export function buildPriorState(input: PriorStateInput): StateFile & { settled: boolean } {
   const { plan, config, schema } = input;
+  let settled = true;
+  const compound = () => {
+    settled = false;
+  };
   const region = input.region ?? "eu-west-1";
   const changes = new Map(managedChanges(plan).filter((c) => c.change.after !== null).map((c) => [c.address, c]));
   const filled = new Map<string, Values>();
@@ -323,6 +334,7 @@ export function buildPriorState(input: PriorStateInput): StateFile {
       address,
       type: change.type,
       region,
+      compound,
       resolve: (target, path) => {
         const [attribute, ...rest] = path;
         const values = fill(target);
@@ -364,9 +376,11 @@ export function buildPriorState(input: PriorStateInput): StateFile {
             address: `output.${name}`,
             type: "output",
             region,
+            compound,
             resolve: (target, path) => path.reduce<unknown>((v, key) => (Array.isArray(v) || isObject(v) ? (v as Record<string | number, unknown>)[key] : undefined), fill(target)),
-          }) ?? `${name}-placeholder`;
-    outputs[name] = { value, type: output.type ?? typeOf(value), sensitive: output.sensitive };
+          });
+    if (value === undefined) compound();
+    outputs[name] = { value: value ?? `${name}-placeholder`, type: output.type ?? typeOf(value ?? ""), sensitive: output.sensitive };
   }
   return {
     version: 4,
@@ -376,6 +390,7 @@ export function buildPriorState(input: PriorStateInput): StateFile {
     outputs,
     resources: merged,
     check_results: null,
+    settled,
   };
 }
 

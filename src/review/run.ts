@@ -102,9 +102,11 @@ export async function buildBaseState(
   const schema = await providerSchema(baseDir, env, join(options.projectDir, SCHEMA_CACHE_DIR));
   const config = stackConfig(baseDir);
   const region = /"region":\s*"([a-z0-9-]+)"/.exec(readFileSync(join(baseDir, "cdk.tf.json"), "utf8"))?.[1];
-  let state = buildPriorState({ plan: base.json, config, schema, region });
+  const { settled, ...filled } = buildPriorState({ plan: base.json, config, schema, region });
+  let state: StateFile = filled;
   writeState(statePath, state);
-  const maxRounds = options.maxRounds ?? 3;
+  // Only values computed from several references need a plan to settle them.
+  const maxRounds = settled ? 0 : (options.maxRounds ?? 3);
   let rounds = 0;
   while (rounds < maxRounds) {
     rounds++;

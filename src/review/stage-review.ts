@@ -29,8 +29,8 @@ export interface ReviewContext {
 }
 
 /** The prior state of `stage` from a base: synthesized from a source, or from a git ref's own code. */
-export async function priorStateOf(stage: StageName, base: Base, ctx: ReviewContext): Promise<PriorState> {
-  const outdir = join(ctx.workDir, stage, "base");
+export async function priorStateOf(stage: StageName, base: Base, ctx: ReviewContext, label = "base"): Promise<PriorState> {
+  const outdir = join(ctx.workDir, stage, label);
   rmSync(outdir, { recursive: true, force: true });
   if (base.kind === "ref") {
     ctx.progress?.(`${stage}: synthesizing ${base.ref} with its own code`);

@@ -44,11 +44,19 @@ describeWithTerraform("review: offline previews against a prior state", () => {
       nat: reviewHead(ctx, "fargate", source({ network: { nat: "perAz" } }), fargate, "nat"),
       serviceName: reviewHead(ctx, "fargate", source({ service: { appName: "my-app" } }), fargate, "service-name"),
     };
-    const done = await Promise.all(Object.values(heads));
+    // and the committed code of HEAD, synthesized by its own main.ts, as the base of vpc-only
+    const fromRef = priorStateOf("vpc-only", { kind: "ref", ref: "HEAD" }, ctx).then((prior) => reviewHead(ctx, "vpc-only", source(), prior, "from-ref"));
+    const done = await Promise.all([...Object.values(heads), fromRef]);
+    reviews.fromRef = done[done.length - 1];
     Object.keys(heads).forEach((name, i) => (reviews[name] = done[i]));
   });
 
   afterAll(() => ctx.dispose());
+
+  test("--base <git ref>: the ref's own code, synthesized in a temporary folder, is the base (HEAD's vpc-only: no changes)", () => {
+    expect(reviews.fromRef.changes).toEqual([]);
+    expect(reviews.fromRef.verdict).toBe("no changes");
+  });
 
   test("database instance class changed: an update in place, no data loss, and the cost follows the class", () => {
     const review = reviews.instanceClass;

@@ -2,7 +2,9 @@
  * The review's pure parts, without Terraform: plan JSON fixtures captured from real offline previews
  * (__tests__/fixtures/review/, see its README) in, review out. Small hand-made changes test single rules.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../src/errors";
 import { reviewPlan, type Review } from "../src/review";
@@ -12,8 +14,12 @@ import { grants, iamChanges } from "../src/review/iam";
 import { changeKind, parsePlanJson, readPlanFile, replaceOrder, type PlanJson, type ResourceChange } from "../src/review/plan";
 import { buildPriorState, directReference, sensitivePaths, type ProviderSchema } from "../src/review/prior-state";
 import { commentMarker, renderReview } from "../src/review/render";
+import { synthesizeRef } from "../src/review/run";
 import { parseReviewArguments } from "../src/tools/review";
-import { stageJson } from "./support/synth";
+import { Testing } from "cdktf";
+import { parseSettings } from "../src/config";
+import { WorkshopStage } from "../src/stages";
+import { addresses, stageJson, type TerraformJson } from "./support/synth";
 
 const fixtures = join(__dirname, "fixtures", "review");
 const fixture = (name: string) => JSON.parse(readFileSync(join(fixtures, `${name}.json`), "utf8")) as PlanJson;
@@ -218,6 +224,12 @@ describe("errors a user can fix", () => {
     expect(() => parseReviewArguments(argv)).toThrow(UserError);
   });
 
+  test("--base with something that is not a commit is refused before anything runs", () => {
+    expect(() => synthesizeRef(join(__dirname, ".."), "no-such-ref-7f3a", join(tmpdir(), "unused"), process.env)).toThrow(
+      /--base: "no-such-ref-7f3a" is not a commit of this repository; give a branch, tag or commit/,
+    );
+  });
+
   test("good arguments parse", () => {
     expect(parseReviewArguments(["alb", "--base-stage", "fargate", "--out", "x"])).toMatchObject({ stages: ["alb"], baseStage: "fargate", out: "x", offline: false });
   });
@@ -226,5 +238,48 @@ describe("errors a user can fix", () => {
     expect(() => readPlanFile(join(fixtures, "missing.json"))).toThrow(/--plan: ".*missing\.json" cannot be read \(ENOENT\); give the output of terraform show -json/);
     expect(() => parsePlanJson("{", "--plan: \"x\"")).toThrow(/--plan: "x" is not JSON/);
     expect(() => parsePlanJson('{"values": {}}', "--plan: \"x\"")).toThrow(/is not a Terraform plan in JSON \(no format_version 1\.x\)/);
+  });
+});
+
+describe("npm run review, the command", () => {
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "src/tools/review.ts", ...args], {
+      cwd: join(__dirname, ".."),
+      encoding: "utf8",
+      env: { ...process.env, FORCE_COLOR: "1" },
+    });
+
+  test("--plan reviews a plan made elsewhere: plan JSON, review.json and review.md, a line on stdout, exit code 3 for data loss", () => {
+    const out = mkdtempSync(join(tmpdir(), "review-cli-"));
+    try {
+      const result = run(["--plan", join(fixtures, "db-username.plan.json"), "db", "--out", out]);
+      expect(result.status).toBe(3);
+      expect(result.stdout).toMatch(/^db: needs a second look; review in /);
+      expect(result.stdout + result.stderr).not.toMatch(/\u001b\[/);
+      expect(readdirSync(out).sort()).toEqual(["plan.json", "review.json", "review.md"]);
+      const written = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as Review;
+      expect(written).toMatchObject({ stage: "db", summary: { replace: 1 }, exitCode: 3 });
+      expect(written.risks[0].kind).toBe("data-loss");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("a mistake exits 1 with the message alone, no stack", () => {
+    const result = run(["nope"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe("stage: nope is not a stage; allowed: vpc-only, db, fargate, alb, autoscaling");
+  });
+});
+
+describe("a lesson under another stage's names (--base-stage)", () => {
+  test("alb built as the fargate lesson has fargate's resources, alb's names and tags, and no load balancer", () => {
+    // GIVEN the alb stage with the fargate lesson
+    const app = Testing.app();
+    const json = JSON.parse(Testing.synth(new WorkshopStage(app, "alb", { settings: parseSettings({}), lesson: "fargate" }))) as TerraformJson;
+    // THEN it holds exactly fargate's addresses, named and tagged as alb
+    expect(addresses(json).sort()).toEqual(addresses(stageJson("fargate")).sort());
+    expect(Object.values(json.resource.aws_ecs_cluster)[0].name).toBe("workshop-alb");
+    expect(JSON.stringify(json.provider.aws)).toContain('"stage":"alb"');
   });
 });

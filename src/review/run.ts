@@ -6,9 +6,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { App } from "cdktf";
-import type { Settings } from "../config";
+import { CONFIG_ENV, type Settings } from "../config";
 import { UserError } from "../errors";
 import { WorkshopStage, type StageName } from "../stages";
 import { WORK_DIR, terraform } from "../terraform";
@@ -132,7 +132,14 @@ export function synthesizeRef(projectDir: string, ref: string, outdir: string, e
     const synth = spawnSync(process.execPath, ["--require", require.resolve("ts-node/register/transpile-only"), "main.ts"], {
       cwd: dir,
       encoding: "utf8",
-      env: { ...env, NODE_PATH: modules, CDKTF_OUTDIR: outdir, TS_NODE_PROJECT: join(dir, "tsconfig.json") },
+      env: {
+        ...env,
+        NODE_PATH: modules,
+        CDKTF_OUTDIR: outdir,
+        TS_NODE_PROJECT: join(dir, "tsconfig.json"),
+        // The ref runs in another folder: the same settings file, by its absolute path.
+        ...(env[CONFIG_ENV] && { [CONFIG_ENV]: resolve(projectDir, env[CONFIG_ENV]) }),
+      },
     });
     if (synth.status !== 0) throw new UserError(`--base: synthesizing "${ref}" failed:\n${synth.stderr}${synth.stdout}`);
   } finally {

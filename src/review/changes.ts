@@ -65,6 +65,9 @@ function isContainer(value: unknown): value is Record<string, unknown> | unknown
 /** Leaf paths where `before` and `after` differ; tags_all repeats tags and the provider's default tags, so it is left out. */
 function differences(before: unknown, after: unknown, unknown: unknown, path: AttributePath = []): AttributePath[] {
   if (unknownAt(unknown, path) && path.length > 0) return [path];
+  // A block or list that appears or goes is compared with an empty one, so each of its values shows.
+  if (isContainer(after) && (before === null || before === undefined)) before = Array.isArray(after) ? [] : {};
+  if (isContainer(before) && (after === null || after === undefined) && !unknownAt(unknown, path)) after = Array.isArray(before) ? [] : {};
   if (isContainer(before) && isContainer(after) && Array.isArray(before) === Array.isArray(after)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
     const unknownHere = valueAt(unknown, path);

@@ -3,7 +3,7 @@
  * (__tests__/fixtures/review/, see its README) in, review out. Small hand-made changes test single rules.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../src/errors";
@@ -12,7 +12,7 @@ import { attributeChanges, MASKED, KNOWN_AFTER_APPLY } from "../src/review/chang
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import { grants, iamChanges } from "../src/review/iam";
 import { changeKind, parsePlanJson, readPlanFile, replaceOrder, type PlanJson, type ResourceChange } from "../src/review/plan";
-import { buildPriorState, directReference, sensitivePaths, type ProviderSchema } from "../src/review/prior-state";
+import { buildPriorState, directReference, lockedVersion, providerSchema, sensitivePaths, type ProviderSchema } from "../src/review/prior-state";
 import { commentMarker, renderReview } from "../src/review/render";
 import { synthesizeRef } from "../src/review/run";
 import { parseReviewArguments } from "../src/tools/review";
@@ -205,6 +205,25 @@ describe("the prior state, from the vpc-only lesson's plan", () => {
       [{ type: "get_attr", value: "password" }],
       [{ type: "get_attr", value: "list" }, { type: "index", value: { value: 1, type: "number" } }],
     ]);
+  });
+});
+
+describe("the provider schema cache", () => {
+  test("is keyed by the provider version the stack locked, and read without running terraform", async () => {
+    // GIVEN a stack folder that locked aws 5.100.0 and a cache holding that version's schemas
+    const dir = mkdtempSync(join(tmpdir(), "schema-cache-"));
+    try {
+      writeFileSync(join(dir, ".terraform.lock.hcl"), 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "5.100.0"\n}\n');
+      copyFileSync(join(fixtures, "vpc-only.schema.json"), join(dir, "aws-5.100.0.json"));
+      // WHEN the schema is asked for with no terraform on PATH
+      const schema = await providerSchema(dir, { PATH: "" }, dir);
+      // THEN it comes from the cache
+      expect(schema.version).toBe("5.100.0");
+      expect(Object.keys(schema.resources)).toContain("aws_vpc");
+      expect(lockedVersion(dir)).toBe("5.100.0");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -42,7 +42,7 @@ export interface ProviderSchema {
 }
 
 const AWS = "registry.terraform.io/hashicorp/aws";
-const loaded = new Map<string, ProviderSchema>();
+const loaded = new Map<string, Promise<ProviderSchema>>();
 
 /** The provider version an initialized stack folder selected, from its lock file. */
 export function lockedVersion(stackDir: string, provider = AWS): string {
@@ -57,11 +57,17 @@ export function lockedVersion(stackDir: string, provider = AWS): string {
  * The AWS provider's resource schemas for an initialized stack folder. `terraform providers schema -json`
  * runs once per provider version; its resource schemas are kept in `cacheDir` (under .workshop/).
  */
-export async function providerSchema(stackDir: string, env: NodeJS.ProcessEnv, cacheDir: string): Promise<ProviderSchema> {
+export function providerSchema(stackDir: string, env: NodeJS.ProcessEnv, cacheDir: string): Promise<ProviderSchema> {
   const version = lockedVersion(stackDir);
   const file = join(cacheDir, `aws-${version}.json`);
-  const known = loaded.get(file);
-  if (known) return known;
+  // Concurrent reviews in one process share one computation.
+  const known = loaded.get(file) ?? readOrComputeSchema(file, version, stackDir, env, cacheDir);
+  loaded.set(file, known);
+  known.catch(() => loaded.delete(file));
+  return known;
+}
+
+async function readOrComputeSchema(file: string, version: string, stackDir: string, env: NodeJS.ProcessEnv, cacheDir: string): Promise<ProviderSchema> {
   let schema: ProviderSchema;
   if (existsSync(file)) {
     schema = JSON.parse(readFileSync(file, "utf8")) as ProviderSchema;
@@ -76,7 +82,6 @@ export async function providerSchema(stackDir: string, env: NodeJS.ProcessEnv, c
     writeFileSync(partial, JSON.stringify(schema));
     renameSync(partial, file);
   }
-  loaded.set(file, schema);
   return schema;
 }
 

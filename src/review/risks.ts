@@ -53,6 +53,7 @@ const SERVES: Readonly<Record<string, string>> = {
   aws_subnet: "everything in the subnet must leave it first",
   aws_internet_gateway: "the public subnets lose their way to and from the internet",
   aws_route_table: "the subnets of the table lose their routes",
+  aws_security_group: "whatever uses the group loses the connections it allowed",
 };
 
 /** The attribute that holds a fixed AWS name, by type: a second resource with the same name is refused. */
@@ -93,12 +94,23 @@ export function show(value: unknown): string {
   return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
 }
 
-function downtime(c: ChangeEntry): Risk | undefined {
+/** Resources that only move to the replacement in place: they stand in the old one until it is destroyed. */
+function standingIn(c: ChangeEntry, changes: readonly ChangeEntry[]): string {
+  const movers = changes.filter((f) => f.kind === "update" && f.causedBy?.includes(c.address)).map((f) => f.address);
+  if (movers.length === 0) return "";
+  return `; ${movers.join(", ")} ${movers.length === 1 ? "is" : "are"} only updated to the new one, and AWS will not delete the old one while they still use it (DependencyViolation): expect the apply to wait or fail, and them to be cut off meanwhile`;
+}
+
+function downtime(c: ChangeEntry, changes: readonly ChangeEntry[]): Risk | undefined {
   const serves = SERVES[c.type];
   if (!serves) return undefined;
-  if (c.kind === "delete") return { kind: "downtime", address: c.address, reason: `destroyed: ${serves}` };
+  if (c.kind === "delete") return { kind: "downtime", address: c.address, reason: `destroyed: ${serves}${standingIn(c, changes)}` };
   if (c.kind === "replace" && c.order === "destroy-before-create") {
-    return { kind: "downtime", address: c.address, reason: `replaced destroy-before-create: between the destroy and the create, ${serves}` };
+    return {
+      kind: "downtime",
+      address: c.address,
+      reason: `replaced destroy-before-create: between the destroy and the create, ${serves}${standingIn(c, changes)}`,
+    };
   }
   return undefined;
 }
@@ -143,7 +155,7 @@ export function risks({ plan, changes, newInternetPaths, iam }: RiskInput): Risk
     const before = values.get(c.address)?.before;
     const after = values.get(c.address)?.after ?? null;
     if (!before) continue;
-    for (const risk of [dataLoss(c, before), downtime(c), nameCollision(c, before, after)]) if (risk) found.push(risk);
+    for (const risk of [dataLoss(c, before), downtime(c, changes), nameCollision(c, before, after)]) if (risk) found.push(risk);
   }
   for (const edge of newInternetPaths) {
     found.push({

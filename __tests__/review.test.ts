@@ -15,6 +15,7 @@ import { changeKind, parsePlanJson, readPlanFile, replaceOrder, type PlanJson, t
 import { buildPriorState, directReference, lockedVersion, providerSchema, sensitivePaths, type ProviderSchema } from "../src/review/prior-state";
 import { commentMarker, renderReview } from "../src/review/render";
 import { synthesizeRef } from "../src/review/run";
+import { readBaseSettings } from "../src/review/stage-review";
 import { parseReviewArguments } from "../src/tools/review";
 import { Testing } from "cdktf";
 import { parseSettings } from "../src/config";
@@ -246,6 +247,28 @@ describe("errors a user can fix", () => {
   test("--base with something that is not a commit is refused before anything runs", () => {
     expect(() => synthesizeRef(join(__dirname, ".."), "no-such-ref-7f3a", join(tmpdir(), "unused"), process.env)).toThrow(
       /--base: "no-such-ref-7f3a" is not a commit of this repository; give a branch, tag or commit/,
+    );
+  });
+
+  test("--base-settings that cannot be read, is not JSON, or holds bad settings is refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "base-settings-"));
+    try {
+      expect(() => readBaseSettings(join(dir, "none.json"))).toThrow(/--base-settings: ".*none\.json" cannot be read \(ENOENT\); name a JSON settings file/);
+      writeFileSync(join(dir, "bad.json"), "{ nope");
+      expect(() => readBaseSettings(join(dir, "bad.json"))).toThrow(/--base-settings: ".*bad\.json" is not valid JSON/);
+      writeFileSync(join(dir, "wrong.json"), '{"network": {"cidr": "10.0.0.0/8"}}');
+      expect(() => readBaseSettings(join(dir, "wrong.json"))).toThrow(/Invalid base settings in .*wrong\.json:\n.*network\.cidr: "10\.0\.0\.0\/8" has a \/8 mask/);
+      writeFileSync(join(dir, "good.json"), '{"database": {"instanceClass": "db.t3.micro"}}');
+      expect(readBaseSettings(join(dir, "good.json")).database.instanceClass).toBe("db.t3.micro");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a plan with a resource type the schema lacks is a bug to report, named by type and address", () => {
+    const schema = JSON.parse(readFileSync(join(fixtures, "vpc-only.schema.json"), "utf8")) as ProviderSchema;
+    expect(() => buildPriorState({ plan: fixture("db-username.plan"), config: {}, schema })).toThrow(
+      /the provider schema has no resource type aws_db_(instance|subnet_group) \(aws_db_/,
     );
   });
 

@@ -2,8 +2,10 @@
  * One stage's review from end to end: synthesize, plan (online, offline, or as a preview against a prior
  * state built from a base), review, and write plan, plan JSON, review.md and review.json.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseSettings, type Settings } from "../config";
+import { UserError } from "../errors";
 import { WORK_DIR } from "../terraform";
 import type { StageName } from "../stages";
 import type { Review, ReviewSource } from "./index";
@@ -68,4 +70,21 @@ export function writeReview(dir: string, plan: PlanJson, review: Review, planFil
 export function reviewSource(options: { offline: boolean; base?: Base }): ReviewSource {
   if (options.base) return { kind: "preview", base: describeBase(options.base) };
   return { kind: options.offline ? "offline" : "online" };
+}
+
+/** The settings of --base-settings: a JSON file checked like WORKSHOP_CONFIG's. */
+export function readBaseSettings(file: string): Settings {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UserError(`--base-settings: "${file}" cannot be read (${(e as NodeJS.ErrnoException).code}); name a JSON settings file`);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`--base-settings: "${file}" is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseSettings(input, { source: `base settings in ${file}` });
 }

@@ -4,14 +4,14 @@
  * Reviews what a change destroys, exposes and costs; writes plan, plan.json, review.md and review.json per
  * stage. Exit code 0: nothing needs an approval; 3: a risk of kind data-loss or new-internet-path; 1: an error.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigError, loadSettings, parseSettings } from "../config";
+import { loadSettings } from "../config";
 import { UserError } from "../errors";
 import { reviewPlan } from "../review";
 import { readPlanFile } from "../review/plan";
-import { REVIEW_DIR, planHead, priorStateOf, reviewSource, writeReview, type Base } from "../review/stage-review";
+import { REVIEW_DIR, planHead, priorStateOf, readBaseSettings, reviewSource, writeReview, type Base } from "../review/stage-review";
 import { STAGE_NAMES, stageIncludes, type StageName } from "../stages";
 import { terraformEnv } from "../terraform";
 
@@ -76,21 +76,6 @@ export function parseReviewArguments(argv: string[]): ReviewArguments {
   };
 }
 
-function readSettingsFile(file: string) {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UserError(`--base-settings: "${file}" cannot be read (${(e as NodeJS.ErrnoException).code}); name a JSON settings file`);
-  }
-  try {
-    return parseSettings(JSON.parse(text), { source: `base settings in ${file}` });
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new UserError(`--base-settings: "${file}" is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const args = parseReviewArguments(argv);
   const projectDir = process.cwd();
@@ -119,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
           args.base !== undefined
             ? { kind: "ref", ref: args.base }
             : args.baseSettings !== undefined
-              ? { kind: "source", source: { settings: readSettingsFile(args.baseSettings) }, description: `settings in ${args.baseSettings}` }
+              ? { kind: "source", source: { settings: readBaseSettings(args.baseSettings) }, description: `settings in ${args.baseSettings}` }
               : args.baseStage !== undefined
                 ? { kind: "source", source: { settings, lesson: args.baseStage }, description: `stage ${args.baseStage}` }
                 : undefined;

@@ -130,14 +130,13 @@ function nameCollision(c: ChangeEntry, before: Values, after: Values | null): Ri
     };
   }
   const renamed = typeof newName === "string" && newName !== oldName;
-  return {
-    kind: "name-collision",
-    address: c.address,
-    reason:
-      `the ${attribute} is fixed in the configuration (${renamed ? `"${oldName}" -> "${newName}"` : `"${oldName}"`}), so Terraform cannot build the new ` +
-      `${c.type} beside the old one under one name: it destroys the old one first (destroy-before-create), and anything that names "${oldName}" ` +
-      `outside Terraform (scripts, dashboards, alarms) ${renamed ? "must be changed to the new name" : "points at nothing until the new one exists"}`,
-  };
+  const reason = renamed
+    ? `the ${attribute} is fixed in the configuration and changes ("${oldName}" -> "${newName}"): Terraform destroys the old one first ` +
+      `(destroy-before-create), because a fixed name never lets a replacement stand beside its predecessor; anything outside Terraform ` +
+      `that names "${oldName}" (scripts, dashboards, alarms, CLI commands) must change to "${newName}"`
+    : `the ${attribute} is fixed in the configuration ("${oldName}"), so the new ${c.type} would collide with the old one: Terraform ` +
+      `destroys the old one first (destroy-before-create), and "${oldName}" points at nothing until the new one exists`;
+  return { kind: "name-collision", address: c.address, reason };
 }
 
 export interface RiskInput {

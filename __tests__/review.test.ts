@@ -12,7 +12,16 @@ import { attributeChanges, MASKED, KNOWN_AFTER_APPLY } from "../src/review/chang
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import { grants, iamChanges } from "../src/review/iam";
 import { changeKind, parsePlanJson, readPlanFile, replaceOrder, type PlanJson, type ResourceChange } from "../src/review/plan";
-import { buildPriorState, directReference, lockedVersion, providerSchema, sensitivePaths, type ProviderSchema } from "../src/review/prior-state";
+import {
+  buildPriorState,
+  directReference,
+  lockedVersion,
+  plansNoChanges,
+  providerSchema,
+  sensitivePaths,
+  settle,
+  type ProviderSchema,
+} from "../src/review/prior-state";
 import { commentMarker, renderReview } from "../src/review/render";
 import { synthesizeRef } from "../src/review/run";
 import { readBaseSettings } from "../src/review/stage-review";
@@ -206,6 +215,27 @@ describe("the prior state, from the vpc-only lesson's plan", () => {
       [{ type: "get_attr", value: "password" }],
       [{ type: "get_attr", value: "list" }, { type: "index", value: { value: 1, type: "number" } }],
     ]);
+  });
+});
+
+describe("settling a prior state with a plan of the base against it", () => {
+  test("known values the plan computes replace placeholders; values known only after apply keep the state's", () => {
+    // GIVEN the vpc-only prior state, and a plan of the base that computes new tags for the VPC but not its id
+    const state = buildPriorState({ plan: fixture("vpc-only-base.plan"), config: stageJson("vpc-only", {}, true), schema: JSON.parse(readFileSync(join(fixtures, "vpc-only.schema.json"), "utf8")) as ProviderSchema });
+    const [vpc] = state.resources.filter((r) => r.type === "aws_vpc");
+    const address = `aws_vpc.${vpc.name}`;
+    const oldId = vpc.instances[0].attributes.id;
+    const computed = change({ type: "aws_vpc", before: vpc.instances[0].attributes, after: { ...vpc.instances[0].attributes, tags: { Name: "settled" }, id: null }, after_unknown: { id: true } }, address);
+    const settledPlan: PlanJson = { format_version: "1.2", resource_changes: [{ ...computed, name: vpc.name }], output_changes: { vpc_id: { actions: ["update"], after: "vpc-computed" } } };
+    // WHEN it is settled
+    const settledState = settle(state, settledPlan);
+    // THEN the computed value is taken, the unknown keeps the state's, and outputs follow
+    const attributes = settledState.resources.find((r) => r.type === "aws_vpc")?.instances[0].attributes;
+    expect(attributes).toMatchObject({ tags: { Name: "settled" }, id: oldId });
+    expect(settledState.outputs.vpc_id.value).toBe("vpc-computed");
+    expect(settledState.serial).toBe(state.serial + 1);
+    expect(plansNoChanges(settledPlan)).toBe(false);
+    expect(plansNoChanges({ format_version: "1.2", resource_changes: [{ ...computed, change: { ...computed.change, actions: ["no-op"] } }] })).toBe(true);
   });
 });
 

@@ -31,7 +31,9 @@ export function renderReview(review: Review): string {
   }
   if (review.risks.length > 0) {
     out.push("", "### Needs a second look", "");
-    for (const r of review.risks) out.push(`- **${r.kind}** \`${r.address}\`: ${r.reason}`);
+    // A risk of a destroyed or replaced resource is explained with it, below; the others here.
+    const explainedBelow = new Set(review.changes.filter((c) => c.kind === "replace" || c.kind === "delete").map((c) => c.address));
+    for (const r of review.risks) out.push(`- **${r.kind}** \`${r.address}\`${explainedBelow.has(r.address) ? "" : `: ${r.reason}`}`);
   }
 
   const gone = review.changes.filter((c) => c.kind === "replace" || c.kind === "delete");
@@ -40,6 +42,8 @@ export function renderReview(review: Review): string {
     for (const c of gone) {
       const how = c.kind === "replace" ? `replaced, ${c.order}, because ${describeCause(c)}` : "destroyed";
       out.push(`- \`${c.address}\`: ${how}`);
+      // What it means here: the data lost, the downtime, the name that collides.
+      for (const r of review.risks.filter((x) => x.address === c.address)) out.push(`  - ${r.kind}: ${r.reason}`);
       const followers = review.changes.filter((f) => f.causedBy?.includes(c.address));
       if (followers.length > 0) out.push(`  - because of it: ${followers.map((f) => `\`${f.address}\` (${f.kind})`).join(", ")}`);
     }

@@ -269,6 +269,7 @@ describe("errors a user can fix", () => {
     [["db", "--base-stage", "nope"], /--base-stage: "nope" is not a stage/],
     [["a", "b", "--plan", "p.json"], /--plan reviews one plan; give at most one label, not 2/],
     [["--plan", "p.json", "--offline"], /--plan reviews a finished plan; it does not combine with --offline/],
+    [["db", "--region", "us-east-1"], /--region prices a --plan made elsewhere; a stage's own region comes from its settings/],
   ])("review %j is refused", (argv, message) => {
     expect(() => parseReviewArguments(argv)).toThrow(message);
     expect(() => parseReviewArguments(argv)).toThrow(UserError);
@@ -303,6 +304,7 @@ describe("errors a user can fix", () => {
   });
 
   test("good arguments parse", () => {
+    expect(parseReviewArguments(["--plan", "p.json", "--region", "us-east-1"])).toMatchObject({ plan: "p.json", label: "plan", region: "us-east-1" });
     expect(parseReviewArguments(["alb", "--base-stage", "fargate", "--out", "x"])).toMatchObject({ stages: ["alb"], baseStage: "fargate", out: "x", offline: false });
   });
 

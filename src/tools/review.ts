@@ -1,6 +1,6 @@
 /**
  * npm run review -- <stage> [<stage> ...] [--offline] [--base <git ref> | --base-settings <file> | --base-stage <stage>] [--out <dir>]
- * npm run review -- --plan <plan.json> [<label>]
+ * npm run review -- --plan <plan.json> [<label>] [--region <region>]
  * Reviews what a change destroys, exposes and costs; writes plan, plan.json, review.md and review.json per
  * stage. Exit code 0: nothing needs an approval; 3: a risk of kind data-loss or new-internet-path; 1: an error.
  */
@@ -24,9 +24,11 @@ export interface ReviewArguments {
   readonly baseSettings?: string;
   readonly baseStage?: StageName;
   readonly out?: string;
+  /** Price in this region instead of the provider's (a --plan whose region is a variable). */
+  readonly region?: string;
 }
 
-const FLAGS_WITH_VALUE = ["--plan", "--base", "--base-settings", "--base-stage", "--out"];
+const FLAGS_WITH_VALUE = ["--plan", "--base", "--base-settings", "--base-stage", "--out", "--region"];
 const isStage = (s: string): s is StageName => (STAGE_NAMES as readonly string[]).includes(s);
 
 /** Parses the command line; every mistake is a UserError that says what is allowed. */
@@ -50,8 +52,9 @@ export function parseReviewArguments(argv: string[]): ReviewArguments {
     if (positional.length > 1) throw new UserError(`--plan reviews one plan; give at most one label, not ${positional.length} (${positional.join(", ")})`);
     const other = ["--base", "--base-settings", "--base-stage"].find((f) => values[f] !== undefined);
     if (other || offline) throw new UserError(`--plan reviews a finished plan; it does not combine with ${other ?? "--offline"}`);
-    return { stages: [], offline, plan, label: positional[0] ?? "plan", out: values["--out"] };
+    return { stages: [], offline, plan, label: positional[0] ?? "plan", out: values["--out"], region: values["--region"] };
   }
+  if (values["--region"] !== undefined) throw new UserError("--region prices a --plan made elsewhere; a stage's own region comes from its settings");
   const unknown = positional.filter((s) => !isStage(s));
   if (unknown.length > 0) throw new UserError(`stage: ${unknown.join(", ")} is not a stage; allowed: ${STAGE_NAMES.join(", ")}`);
   if (positional.length === 0) throw new UserError(`name at least one stage (${STAGE_NAMES.join(", ")}), or --plan <file>`);
@@ -85,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
   if (args.plan) {
     const plan = readPlanFile(args.plan);
     const label = args.label ?? "plan";
-    const review = reviewPlan(plan, { stage: label, source: { kind: "plan-file" } });
+    const review = reviewPlan(plan, { stage: label, source: { kind: "plan-file" }, region: args.region });
     writeReview(outFor(label), plan, review);
     console.log(`${label}: ${review.verdict}; review in ${outFor(label)}`);
     return review.exitCode;

@@ -142,7 +142,8 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     expect(service.attributes?.map((a) => a.path)).toEqual(
       expect.arrayContaining(["network_configuration.0.assign_public_ip", expect.stringMatching(/^network_configuration\.0\.subnets/)]),
     );
-    expect(review.exposure.after.map((e) => e.to)).not.toContain("tasks of service my-nginx (public IP)");
+    expect(review.exposure.after.filter((e) => e.publicIp)).toEqual([]);
+    expect(review.exposure.newInternetPaths).toEqual([]);
   });
 
   test("service renamed: the service is replaced and the fixed name's collision is explained", () => {

@@ -70,7 +70,7 @@ describeWithTerraform("review: the prior-state builder on every stage", () => {
 
   test("alb against fargate: the load balancer is the new internet path, and the task port is closed to the world", () => {
     const review = steps.get("alb") as Review;
-    expect(review.exposure.before).toEqual(expect.arrayContaining([expect.objectContaining({ from: "0.0.0.0/0", to: "tasks of service my-nginx (public IP)", port: 80 })]));
+    expect(review.exposure.before).toEqual(expect.arrayContaining([expect.objectContaining({ from: "0.0.0.0/0", to: "tasks of service my-nginx", port: 80, publicIp: true })]));
     expect(review.exposure.after.filter((e) => e.to.startsWith("tasks"))).toEqual([
       expect.objectContaining({ from: "load balancer workshop-alb", port: 80 }),
     ]);

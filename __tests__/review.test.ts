@@ -107,9 +107,9 @@ describe("exposure and the diagram, from the lesson's step from fargate to alb",
   const r = review("alb-from-fargate");
 
   test("before: the task port is open to the world on the task's public IP; after: only the load balancer is", () => {
-    expect(r.exposure.before.map((e) => `${e.from} -> ${e.to} :${e.port}`).sort()).toEqual([
-      "0.0.0.0/0 -> tasks of service my-nginx (public IP) :80",
-      "tasks of service my-nginx (public IP) -> database workshop-alb-postgres :5432",
+    expect(r.exposure.before.map((e) => `${e.from} -> ${e.to} :${e.port}${e.publicIp ? " (public IP)" : ""}`).sort()).toEqual([
+      "0.0.0.0/0 -> tasks of service my-nginx :80 (public IP)",
+      "tasks of service my-nginx -> database workshop-alb-postgres :5432",
     ]);
     expect(r.exposure.after.filter((e) => e.to.startsWith("tasks")).map((e) => e.from)).toEqual(["load balancer workshop-alb"]);
     expect(r.exposure.newInternetPaths.map((e) => `${e.from} -> ${e.to} :${e.port}`).sort()).toEqual([
@@ -148,6 +148,31 @@ describe("cost", () => {
     expect((c.monthly ?? 0) - (c.monthlyBefore ?? 0)).toBeCloseTo(3 * monthly(eu.natGatewayHour + eu.publicIpv4Hour) - monthly(eu.publicIpv4Hour), 1);
     expect(c).toMatchObject({ currency: "USD", region: "eu-west-1", priceDate: "2026-11-22" });
     expect(c.assumptions.join("\n")).toMatch(/730 hours a month[\s\S]*data transfer[\s\S]*not included[\s\S]*1 LCU/);
+  });
+
+  test("tasks that gain a public IP behind an open rule are a new internet path", () => {
+    const group = { id: "sg-1", name: "tasks" };
+    const rule = { security_group_id: "sg-1", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 80, to_port: 80 };
+    const network = (publicIp: boolean) => ({ name: "web", network_configuration: [{ assign_public_ip: publicIp, security_groups: ["sg-1"] }] });
+    const r = reviewPlan(
+      plan(
+        change({ type: "aws_security_group", actions: ["no-op"], before: group, after: group }),
+        change({ type: "aws_vpc_security_group_ingress_rule", actions: ["no-op"], before: rule, after: rule }),
+        change({ type: "aws_ecs_service", before: network(false), after: network(true) }),
+      ),
+      { stage: "t", source: { kind: "plan-file" } },
+    );
+    expect(r.exposure.newInternetPaths).toEqual([expect.objectContaining({ from: "0.0.0.0/0", to: "tasks of service web", port: 80, publicIp: true })]);
+    expect(r.exitCode).toBe(3);
+  });
+
+  test("tasks that give up their public IP open no new path, though their rule from 0.0.0.0/0 stays", () => {
+    const r = review("fargate-nat");
+    const toTasks = (edges: Review["exposure"]["before"]) => edges.filter((e) => e.from === "0.0.0.0/0" && e.to === "tasks of service my-nginx");
+    expect(toTasks(r.exposure.before)).toEqual([expect.objectContaining({ port: 80, publicIp: true })]);
+    expect(toTasks(r.exposure.after)).toEqual([expect.not.objectContaining({ publicIp: true })]);
+    expect(r.exposure.newInternetPaths).toEqual([]);
+    expect(r.risks.filter((x) => x.kind === "new-internet-path")).toEqual([]);
   });
 
   test("a region without prices says so and estimates nothing", () => {

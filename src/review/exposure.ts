@@ -14,12 +14,14 @@ export interface Edge {
   readonly port: number | string;
   /** The resource that opens the path. */
   readonly via: string;
+  /** True when `to` is tasks with public IPs: reachable from the internet without a load balancer. */
+  readonly publicIp?: boolean;
 }
 
 export interface Exposure {
   readonly before: Edge[];
   readonly after: Edge[];
-  /** Paths from the internet that exist only after the plan. */
+  /** Paths from the internet that exist only after the plan, or whose targets gain public IPs. */
   readonly newInternetPaths: Edge[];
 }
 
@@ -73,13 +75,23 @@ class SideGraph {
       if (r.type === "aws_db_instance" && this.targets(r, ["vpc_security_group_ids"], GROUP_TYPES).includes(group)) {
         users.push(`database ${String(v.identifier ?? r.address)}`);
       } else if (r.type === "aws_ecs_service" && this.targets(r, ["network_configuration", 0, "security_groups"], GROUP_TYPES).includes(group)) {
-        const publicIp = valueAt(v, ["network_configuration", 0, "assign_public_ip"]) === true;
-        users.push(`tasks of service ${String(v.name ?? r.address)}${publicIp ? " (public IP)" : ""}`);
+        // The name stays the same with or without public IPs, so that a path keeps its identity when they go.
+        users.push(`tasks of service ${String(v.name ?? r.address)}`);
       } else if ((r.type === "aws_lb" || r.type === "aws_alb") && this.targets(r, ["security_groups"], GROUP_TYPES).includes(group)) {
         users.push(`load balancer ${String(v.name ?? r.address)}`);
       }
     }
     return users;
+  }
+
+  /** True when tasks with public IPs use the group. */
+  private hasPublicIp(group: string): boolean {
+    return this.resources.some(
+      (r) =>
+        r.type === "aws_ecs_service" &&
+        valueAt(r.values, ["network_configuration", 0, "assign_public_ip"]) === true &&
+        this.targets(r, ["network_configuration", 0, "security_groups"], GROUP_TYPES).includes(group),
+    );
   }
 
   /** What a security group stands for: its users, or its name when nothing uses it. */
@@ -94,7 +106,7 @@ class SideGraph {
   edges(): Edge[] {
     const edges: Edge[] = [];
     const add = (from: string, toGroups: string[], port: number | string, via: string) => {
-      for (const to of toGroups) edges.push({ from, to: this.label(to), port, via });
+      for (const to of toGroups) edges.push({ from, to: this.label(to), port, via, ...(this.hasPublicIp(to) && { publicIp: true }) });
     };
     for (const r of this.resources) {
       const v = r.values;
@@ -131,6 +143,8 @@ class SideGraph {
 export function exposure(plan: PlanJson): Exposure {
   const before = new SideGraph(plan, "before").edges();
   const after = new SideGraph(plan, "after").edges();
-  const had = new Set(before.map(edgeKey));
-  return { before, after, newInternetPaths: after.filter((e) => INTERNET_SOURCES.includes(e.from) && !had.has(edgeKey(e))) };
+  const had = new Map(before.map((e) => [edgeKey(e), e]));
+  // New: a path that did not exist, or one whose targets gain public IPs (reachable without a load balancer).
+  const isNew = (e: Edge) => !had.has(edgeKey(e)) || (e.publicIp === true && had.get(edgeKey(e))?.publicIp !== true);
+  return { before, after, newInternetPaths: after.filter((e) => INTERNET_SOURCES.includes(e.from) && isNew(e)) };
 }

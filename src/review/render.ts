@@ -16,7 +16,7 @@ function edgeTable(edges: readonly Edge[], fresh: Set<string>): string[] {
   return [
     "| from | to | port | |",
     "|---|---|---|---|",
-    ...edges.map((e) => `| ${e.from} | ${e.to} | ${e.port} | ${fresh.has(edgeKey(e)) ? "**new from the internet**" : ""} |`),
+    ...edges.map((e) => `| ${e.from} | ${e.to}${e.publicIp ? " (public IP)" : ""} | ${e.port} | ${fresh.has(edgeKey(e)) ? "**new from the internet**" : ""} |`),
   ];
 }
 

@@ -160,7 +160,7 @@ export function risks({ plan, changes, newInternetPaths, iam }: RiskInput): Risk
     found.push({
       kind: "new-internet-path",
       address: edge.via,
-      reason: `${edge.from} can newly reach ${edge.to} on port ${edge.port}`,
+      reason: `${edge.from} can newly reach ${edge.to}${edge.publicIp ? " on their public IPs" : ""} on port ${edge.port}`,
     });
   }
   for (const role of iam) {

@@ -30,6 +30,12 @@ export interface WorkshopStageProps {
    * @default false
    */
   readonly offline?: boolean;
+  /**
+   * The lesson to build under this stage's names, tags and state: a review of stage N against the lesson
+   * before it (`--base-stage`) compares the same names, so only the lesson's own changes show.
+   * @default - the stage's own lesson
+   */
+  readonly lesson?: StageName;
 }
 
 export class WorkshopStage extends TerraformStack {
@@ -48,7 +54,7 @@ export class WorkshopStage extends TerraformStack {
     const offline = props.offline ?? false;
     this.stage = stage;
     this.names = new StageNames(settings.namePrefix, stage);
-    const has = (lesson: StageName) => stageIncludes(stage, lesson);
+    const has = (lesson: StageName) => stageIncludes(props.lesson ?? stage, lesson);
 
     new AwsProvider(this, "aws", {
       region: settings.region,

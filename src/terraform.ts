@@ -246,14 +246,16 @@ export interface StagePlan {
 
 /**
  * Plans one synthesized stack folder: `terraform plan -json` (which validates too), with `init` only when the
- * folder needs it. Reading plan -json's event stream costs no second provider start, unlike `terraform show -json`.
+ * folder needs it; offline unless `online` is set (then it refreshes and locks the stack's real state). Reading plan -json's event stream costs no second provider start, unlike `terraform show -json`.
  */
-export async function planStack(stackDir: string, env: NodeJS.ProcessEnv): Promise<StagePlan> {
-  const planArgs = ["plan", "-input=false", "-lock=false", "-refresh=false", "-json", "-out=plan.tfplan"];
+export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, options: { online?: boolean } = {}): Promise<StagePlan> {
+  // Offline, nothing is refreshed or locked, and a changed backend is simply re-initialized (its state is throwaway).
+  const offline = !options.online;
+  const planArgs = ["plan", "-input=false", ...(offline ? ["-lock=false", "-refresh=false"] : []), "-json", "-out=plan.tfplan"];
   let run = await runTerraform(planArgs, { cwd: stackDir, env });
   if (run.status !== 0 && /terraform init/.test(run.stdout)) {
-    // A new folder, or a changed backend or provider: init once (offline folders hold throwaway state), then plan.
-    await terraform(["init", "-input=false", "-reconfigure"], { cwd: stackDir, env });
+    // A new folder, or a changed backend or provider: init once, then plan.
+    await terraform(["init", "-input=false", ...(offline ? ["-reconfigure"] : [])], { cwd: stackDir, env });
     run = await runTerraform(planArgs, { cwd: stackDir, env });
   }
   const lines = run.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as PlanStreamLine & { "@level"?: string; "@message"?: string });

@@ -1,0 +1,112 @@
+/**
+ * Plan review: what a change destroys, exposes and costs.
+ *
+ *   plan JSON (terraform show -json)  ->  Review (this file: the review.json contract)  ->  markdown (render.ts)
+ *
+ * plan.ts reads the plan; changes.ts counts and explains each resource's change; exposure.ts finds the
+ * paths from the internet and between security groups; iam.ts diffs role permissions; risks.ts names the
+ * risks; cost.ts prices the stage before and after; diagram.ts draws it; run.ts runs Terraform for it, and
+ * prior-state.ts builds the state a preview plans against.
+ *
+ * review.json is read by CI and other tools, and stays stable: fields are only ever added. Version 1 holds
+ *   stage            the stage (or the label given with --plan)
+ *   source           "online" | "offline" | "preview" | "plan-file", and for a preview what the base was
+ *   verdict          "no changes" | "ok" | "needs a second look"
+ *   summary          { add, change, destroy, replace }: a replacement counts once, as a replacement
+ *   changes[]        { address, type, actions, kind, replacePaths?, order?, reason?, attributes?, causedBy? }
+ *   risks[]          { kind: data-loss | downtime | name-collision | new-internet-path | iam-broadened, address, reason }
+ *   exposure         { before, after, newInternetPaths }, each a list of { from, to, port, via }
+ *   iam[]            { role, granted, withdrawn, unknownAfter, existedBefore }
+ *   cost             { currency, region, monthly, monthlyBefore, priceDate, priceSource, assumptions, lines, linesBefore, unpriced }
+ *   policy           { findings: [{ ruleId, severity, address, message }], waivers: [{ ruleId, address, reason }] }
+ *   diagram          Mermaid source
+ *   exitCode         0, or 3 when a risk of kind data-loss or new-internet-path needs an approval
+ */
+import { resourceChanges, summarize, type ChangeEntry, type Summary } from "./changes";
+import { cost, type Cost } from "./cost";
+import { diagram } from "./diagram";
+import { exposure, type Exposure } from "./exposure";
+import { iamChanges, type RoleChange } from "./iam";
+import type { PlanJson } from "./plan";
+import { BLOCKING_RISKS, risks, type Risk } from "./risks";
+
+export type Severity = "error" | "warning" | "info";
+
+/** A finding of the policy checks (issue 8), as the review shows it. */
+export interface PolicyFinding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly address: string;
+  readonly message: string;
+}
+
+/** A finding the project accepts on purpose, and why. */
+export interface PolicyWaiver {
+  readonly ruleId: string;
+  readonly address: string;
+  readonly reason: string;
+}
+
+export interface PolicyResults {
+  readonly findings: PolicyFinding[];
+  readonly waivers: PolicyWaiver[];
+}
+
+export type ReviewSource =
+  | { readonly kind: "online" | "offline" | "plan-file" }
+  | { readonly kind: "preview"; readonly base: string };
+
+export type Verdict = "no changes" | "ok" | "needs a second look";
+
+export interface Review {
+  readonly version: 1;
+  readonly stage: string;
+  readonly source: ReviewSource;
+  readonly verdict: Verdict;
+  readonly summary: Summary;
+  readonly changes: ChangeEntry[];
+  readonly risks: Risk[];
+  readonly exposure: Exposure;
+  readonly iam: RoleChange[];
+  readonly cost: Cost;
+  readonly policy: PolicyResults;
+  readonly diagram: string;
+  readonly exitCode: 0 | 3;
+}
+
+export interface ReviewOptions {
+  readonly stage: string;
+  readonly source: ReviewSource;
+  /** Price the stage in this region. @default - the AWS provider's region in the plan */
+  readonly region?: string;
+  /** The stage's policy results (src/review/policy.ts). @default - none checked */
+  readonly policy?: PolicyResults;
+}
+
+/** The review of one plan: pure, no Terraform, no files. */
+export function reviewPlan(plan: PlanJson, options: ReviewOptions): Review {
+  const changes = resourceChanges(plan);
+  const summary = summarize(changes);
+  const paths = exposure(plan);
+  const iam = iamChanges(plan);
+  const found = risks({ plan, changes, newInternetPaths: paths.newInternetPaths, iam });
+  const blocking = found.some((r) => BLOCKING_RISKS.includes(r.kind));
+  const verdict: Verdict = changes.length === 0 && found.length === 0 ? "no changes" : found.length > 0 ? "needs a second look" : "ok";
+  return {
+    version: 1,
+    stage: options.stage,
+    source: options.source,
+    verdict,
+    summary,
+    changes,
+    risks: found,
+    exposure: paths,
+    iam,
+    cost: cost(plan, options.region),
+    policy: options.policy ?? { findings: [], waivers: [] },
+    diagram: diagram(plan, paths.after),
+    exitCode: blocking ? 3 : 0,
+  };
+}
+
+export { renderReview } from "./render";

@@ -1,0 +1,171 @@
+/**
+ * The risks of a change, most serious first: data that is lost with a resource, downtime while a resource is
+ * gone, fixed names that force destroy-before-create or collide, new paths from the internet, and IAM grants
+ * that widen an existing role. The facts about resource types are data, below, kept in one place.
+ */
+import type { ChangeEntry } from "./changes";
+import type { Edge } from "./exposure";
+import type { RoleChange } from "./iam";
+import { managedChanges, type PlanJson, type Values } from "./plan";
+
+export type RiskKind = "data-loss" | "downtime" | "name-collision" | "new-internet-path" | "iam-broadened";
+
+export interface Risk {
+  readonly kind: RiskKind;
+  readonly address: string;
+  readonly reason: string;
+}
+
+/** Kinds that make the review exit with 3: CI can require an approval for them. */
+export const BLOCKING_RISKS: readonly RiskKind[] = ["data-loss", "new-internet-path"];
+
+const ORDER: readonly RiskKind[] = ["data-loss", "new-internet-path", "downtime", "name-collision", "iam-broadened"];
+
+/**
+ * What is lost when a resource of these types is destroyed (by a destroy or a replacement). A function of the
+ * values before the change returns nothing when nothing is lost.
+ * source: AWS provider 5.100.0 resource documentation (deletion behaviour), read 2026-11-22
+ */
+const DATA_HELD: Readonly<Record<string, (before: Values) => string | undefined>> = {
+  aws_db_instance: (v) =>
+    `the database instance ${String(v.identifier)} and its ${String(v.allocated_storage)} GiB of storage are deleted with every row in them` +
+    (v.skip_final_snapshot === false ? `; a final snapshot ${String(v.final_snapshot_identifier)} is kept to restore from` : "; no final snapshot is taken (skip_final_snapshot)") +
+    (Number(v.backup_retention_period) > 0 && v.delete_automated_backups !== false ? ", and its automated backups are deleted" : ""),
+  aws_ecr_repository: (v) =>
+    v.force_delete === true ? `the repository ${String(v.name)} is deleted with every image in it (force_delete)` : undefined,
+  aws_cloudwatch_log_group: (v) => `the log group ${String(v.name)} is deleted with its log events`,
+  aws_s3_bucket: (v) => (v.force_destroy === true ? `the bucket ${String(v.bucket)} is deleted with every object in it (force_destroy)` : undefined),
+  aws_efs_file_system: () => "the file system is deleted with its files",
+  aws_dynamodb_table: (v) => `the table ${String(v.name)} is deleted with its items`,
+  aws_secretsmanager_secret: (v) => `the secret ${String(v.name)} is scheduled for deletion`,
+};
+
+/** What stops serving while a resource of these types is gone. */
+const SERVES: Readonly<Record<string, string>> = {
+  aws_db_instance: "the database accepts no connections until the new instance is available (typically 5 to 15 minutes)",
+  aws_ecs_service: "no task of the service runs until the new service has started its tasks",
+  aws_ecs_cluster: "the cluster's services stop with it",
+  aws_lb: "the site's address stops answering, and the new load balancer gets a new DNS name",
+  aws_lb_listener: "the load balancer answers nothing on the port until the new listener exists",
+  aws_lb_target_group: "the listener has no targets to forward to",
+  aws_nat_gateway: "the private subnets lose their way out to the internet",
+  aws_vpc: "everything in the VPC must be destroyed and rebuilt with it",
+  aws_subnet: "everything in the subnet must leave it first",
+  aws_internet_gateway: "the public subnets lose their way to and from the internet",
+  aws_route_table: "the subnets of the table lose their routes",
+  aws_security_group: "whatever uses the group loses the connections it allowed",
+};
+
+/** The attribute that holds a fixed AWS name, by type: a second resource with the same name is refused. */
+export const FIXED_NAMES: Readonly<Record<string, string>> = {
+  aws_db_instance: "identifier",
+  aws_db_subnet_group: "name",
+  aws_ecs_service: "name",
+  aws_ecs_cluster: "name",
+  aws_lb: "name",
+  aws_lb_target_group: "name",
+  aws_security_group: "name",
+  aws_iam_role: "name",
+  aws_ecr_repository: "name",
+  aws_cloudwatch_log_group: "name",
+};
+
+function dataLoss(c: ChangeEntry, before: Values): Risk | undefined {
+  if (c.kind !== "delete" && c.kind !== "replace") return undefined;
+  const lost = DATA_HELD[c.type]?.(before);
+  if (!lost) return undefined;
+  const why = c.kind === "replace" ? `replaced (${describeCause(c)})` : "destroyed";
+  return { kind: "data-loss", address: c.address, reason: `${why}: ${lost}` };
+}
+
+/** Why a resource is replaced, in words. */
+export function describeCause(c: ChangeEntry): string {
+  const forced = (c.replacePaths ?? []).filter((p) => p.length > 0);
+  const changed = new Map((c.attributes ?? []).map((a) => [a.path, a]));
+  const parts = forced.map((path) => {
+    const a = changed.get(path);
+    return a ? `${path} ${show(a.before)} -> ${show(a.after)}` : path;
+  });
+  if (parts.length === 0) return c.reason === "replace_by_request" ? "replacement requested" : "a value that cannot change in place";
+  return `${parts.join(", ")} cannot change in place`;
+}
+
+export function show(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
+}
+
+/** Resources that only move to the replacement in place: they stand in the old one until it is destroyed. */
+function standingIn(c: ChangeEntry, changes: readonly ChangeEntry[]): string {
+  const movers = changes.filter((f) => f.kind === "update" && f.causedBy?.includes(c.address)).map((f) => f.address);
+  if (movers.length === 0) return "";
+  return `; ${movers.join(", ")} ${movers.length === 1 ? "is" : "are"} only updated to the new one, and AWS will not delete the old one while they still use it (DependencyViolation): expect the apply to wait or fail, and them to be cut off meanwhile`;
+}
+
+function downtime(c: ChangeEntry, changes: readonly ChangeEntry[]): Risk | undefined {
+  const serves = SERVES[c.type];
+  if (!serves) return undefined;
+  if (c.kind === "delete") return { kind: "downtime", address: c.address, reason: `destroyed: ${serves}${standingIn(c, changes)}` };
+  if (c.kind === "replace" && c.order === "destroy-before-create") {
+    return {
+      kind: "downtime",
+      address: c.address,
+      reason: `replaced destroy-before-create: between the destroy and the create, ${serves}${standingIn(c, changes)}`,
+    };
+  }
+  return undefined;
+}
+
+function nameCollision(c: ChangeEntry, before: Values, after: Values | null): Risk | undefined {
+  const attribute = FIXED_NAMES[c.type];
+  if (!attribute || c.kind !== "replace" || !after) return undefined;
+  const oldName = before[attribute];
+  const newName = after[attribute];
+  if (typeof oldName !== "string") return undefined;
+  if (c.order === "create-before-destroy") {
+    if (newName !== oldName) return undefined;
+    return {
+      kind: "name-collision",
+      address: c.address,
+      reason: `create-before-destroy with the fixed ${attribute} "${oldName}": AWS refuses a second ${c.type} of that name while the old one exists, so the apply fails; give it a generated or changing name`,
+    };
+  }
+  const renamed = typeof newName === "string" && newName !== oldName;
+  const reason = renamed
+    ? `the ${attribute} is fixed in the configuration and changes ("${oldName}" -> "${newName}"): Terraform destroys the old one first ` +
+      `(destroy-before-create), because a fixed name never lets a replacement stand beside its predecessor; anything outside Terraform ` +
+      `that names "${oldName}" (scripts, dashboards, alarms, CLI commands) must change to "${newName}"`
+    : `the ${attribute} is fixed in the configuration ("${oldName}"), so the new ${c.type} would collide with the old one: Terraform ` +
+      `destroys the old one first (destroy-before-create), and "${oldName}" points at nothing until the new one exists`;
+  return { kind: "name-collision", address: c.address, reason };
+}
+
+export interface RiskInput {
+  readonly plan: PlanJson;
+  readonly changes: readonly ChangeEntry[];
+  readonly newInternetPaths: readonly Edge[];
+  readonly iam: readonly RoleChange[];
+}
+
+/** Every risk of the change, most serious kind first, then in plan order. */
+export function risks({ plan, changes, newInternetPaths, iam }: RiskInput): Risk[] {
+  const values = new Map(managedChanges(plan).map((c) => [c.address, c.change]));
+  const found: Risk[] = [];
+  for (const c of changes) {
+    const before = values.get(c.address)?.before;
+    const after = values.get(c.address)?.after ?? null;
+    if (!before) continue;
+    for (const risk of [dataLoss(c, before), downtime(c, changes), nameCollision(c, before, after)]) if (risk) found.push(risk);
+  }
+  for (const edge of newInternetPaths) {
+    found.push({
+      kind: "new-internet-path",
+      address: edge.via,
+      reason: `${edge.from} can newly reach ${edge.to}${edge.publicIp ? " on their public IPs" : ""} on port ${edge.port}`,
+    });
+  }
+  for (const role of iam) {
+    if (!role.existedBefore || role.granted.length === 0) continue;
+    found.push({ kind: "iam-broadened", address: `role ${role.role}`, reason: `newly allowed: ${role.granted.join("; ")}` });
+  }
+  return found.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+}

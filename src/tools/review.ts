@@ -1,0 +1,144 @@
+/**
+ * npm run review -- <stage> [<stage> ...] [--offline] [--base <git ref> | --base-settings <file> | --base-stage <stage>] [--out <dir>]
+ * npm run review -- --plan <plan.json> [<label>] [--region <region>]
+ * Reviews what a change destroys, exposes and costs; writes plan, plan.json, review.md and review.json per
+ * stage. Exit code 0: nothing needs an approval; 3: a risk of kind data-loss or new-internet-path; 1: an error.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { loadSettings } from "../config";
+import { UserError } from "../errors";
+import { policyResults } from "../review/policy";
+import { reviewPlan } from "../review";
+import { readPlanFile } from "../review/plan";
+import { REVIEW_DIR, planHead, priorStateOf, readBaseSettings, reviewSource, writeReview, type Base } from "../review/stage-review";
+import { STAGE_NAMES, stageIncludes, type StageName } from "../stages";
+import { terraformEnv } from "../terraform";
+
+export interface ReviewArguments {
+  readonly stages: StageName[];
+  readonly offline: boolean;
+  readonly plan?: string;
+  readonly label?: string;
+  readonly base?: string;
+  readonly baseSettings?: string;
+  readonly baseStage?: StageName;
+  readonly out?: string;
+  /** Price in this region instead of the provider's (a --plan whose region is a variable). */
+  readonly region?: string;
+}
+
+const FLAGS_WITH_VALUE = ["--plan", "--base", "--base-settings", "--base-stage", "--out", "--region"];
+const isStage = (s: string): s is StageName => (STAGE_NAMES as readonly string[]).includes(s);
+
+/** Parses the command line; every mistake is a UserError that says what is allowed. */
+export function parseReviewArguments(argv: string[]): ReviewArguments {
+  const values: Record<string, string> = {};
+  const positional: string[] = [];
+  let offline = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--offline") offline = true;
+    else if (FLAGS_WITH_VALUE.includes(arg)) {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith("--")) throw new UserError(`${arg} needs a value`);
+      values[arg] = value;
+    } else if (arg.startsWith("--")) {
+      throw new UserError(`${arg}: unknown option; allowed: --offline, ${FLAGS_WITH_VALUE.join(", ")}`);
+    } else positional.push(arg);
+  }
+  const plan = values["--plan"];
+  if (plan !== undefined) {
+    if (positional.length > 1) throw new UserError(`--plan reviews one plan; give at most one label, not ${positional.length} (${positional.join(", ")})`);
+    const other = ["--base", "--base-settings", "--base-stage"].find((f) => values[f] !== undefined);
+    if (other || offline) throw new UserError(`--plan reviews a finished plan; it does not combine with ${other ?? "--offline"}`);
+    return { stages: [], offline, plan, label: positional[0] ?? "plan", out: values["--out"], region: values["--region"] };
+  }
+  if (values["--region"] !== undefined) throw new UserError("--region prices a --plan made elsewhere; a stage's own region comes from its settings");
+  const unknown = positional.filter((s) => !isStage(s));
+  if (unknown.length > 0) throw new UserError(`stage: ${unknown.join(", ")} is not a stage; allowed: ${STAGE_NAMES.join(", ")}`);
+  if (positional.length === 0) throw new UserError(`name at least one stage (${STAGE_NAMES.join(", ")}), or --plan <file>`);
+  const bases = ["--base", "--base-settings", "--base-stage"].filter((f) => values[f] !== undefined);
+  if (bases.length > 1) throw new UserError(`${bases.join(" and ")}: give one base, not ${bases.length}`);
+  const baseStage = values["--base-stage"];
+  const stages = positional as StageName[];
+  if (baseStage !== undefined) {
+    if (!isStage(baseStage)) throw new UserError(`--base-stage: "${baseStage}" is not a stage; allowed: ${STAGE_NAMES.join(", ")}`);
+    const notAfter = stages.filter((s) => s === baseStage || !stageIncludes(s, baseStage));
+    if (notAfter.length > 0) {
+      throw new UserError(`--base-stage: "${baseStage}" must be a stage before ${notAfter.join(", ")}; stages in order: ${STAGE_NAMES.join(", ")}`);
+    }
+  }
+  return {
+    stages,
+    offline,
+    base: values["--base"],
+    baseSettings: values["--base-settings"],
+    baseStage: baseStage as StageName | undefined,
+    out: values["--out"],
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseReviewArguments(argv);
+  const projectDir = process.cwd();
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const outFor = (stage: string) => resolve(args.out ?? REVIEW_DIR, args.out && args.stages.length <= 1 ? "" : stage);
+
+  if (args.plan) {
+    const plan = readPlanFile(args.plan);
+    const label = args.label ?? "plan";
+    const review = reviewPlan(plan, { stage: label, source: { kind: "plan-file" }, region: args.region });
+    writeReview(outFor(label), plan, review);
+    console.log(`${label}: ${review.verdict}; review in ${outFor(label)}`);
+    return review.exitCode;
+  }
+
+  const settings = loadSettings();
+  const preview = args.base !== undefined || args.baseSettings !== undefined || args.baseStage !== undefined;
+  const offline = args.offline || preview;
+  const env = terraformEnv(projectDir, { offline });
+  const workDir = mkdtempSync(join(tmpdir(), "workshop-review-"));
+  try {
+    const ctx = { projectDir, workDir, env, progress };
+    const reviews = await Promise.all(
+      args.stages.map(async (stage) => {
+        const base: Base | undefined =
+          args.base !== undefined
+            ? { kind: "ref", ref: args.base }
+            : args.baseSettings !== undefined
+              ? { kind: "source", source: { settings: readBaseSettings(args.baseSettings) }, description: `settings in ${args.baseSettings}` }
+              : args.baseStage !== undefined
+                ? { kind: "source", source: { settings, lesson: args.baseStage }, description: `stage ${args.baseStage}` }
+                : undefined;
+        const prior = base ? await priorStateOf(stage, base, ctx) : undefined;
+        const planned = await planHead(stage, { settings }, ctx, { offline, prior });
+        const review = reviewPlan(planned.json, { stage, source: reviewSource({ offline, base }), policy: policyResults(planned.stackDir, stage) });
+        writeReview(outFor(stage), planned.json, review, planned.planFile);
+        return review;
+      }),
+    );
+    for (const review of reviews) {
+      const s = review.summary;
+      console.log(
+        `${review.stage}: ${review.verdict}: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.replace} to replace; ` +
+          `${review.risks.length} risk(s); review in ${outFor(review.stage)}/review.md`,
+      );
+      for (const risk of review.risks) console.log(`  ${risk.kind}: ${risk.address}: ${risk.reason}`);
+    }
+    return reviews.some((r) => r.exitCode === 3) ? 3 : 0;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+      process.exit(1);
+    },
+  );
+}

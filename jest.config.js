@@ -4,8 +4,8 @@ const shared = {
   preset: "ts-jest",
   testEnvironment: "node",
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
-  // Transpile only (tsc --noEmit type-checks before jest in npm test): each file compiles on its own, fast.
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false, isolatedModules: true }] },
+  // tsconfig's isolatedModules makes ts-jest transpile each file on its own (tsc --noEmit type-checks first).
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   moduleFileExtensions: ["ts", "js", "json"],
 };
 const slow = ["plan", "cli", "state", "review-preview", "review-stages"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);

@@ -18,9 +18,9 @@ describeWithTerraform("review: offline previews against a prior state", () => {
   const eu = PRICES["eu-west-1"];
 
   beforeAll(async () => {
-    // GIVEN prior states of db and fargate built from the lesson's own plans (shared by every scenario)
+    // GIVEN prior states of db, fargate and alb built from the lesson's own plans (shared by every scenario)
     const lesson = { kind: "source" as const, source: source(), description: "the lesson" };
-    const [db, fargate]: PriorState[] = await Promise.all([priorStateOf("db", lesson, ctx), priorStateOf("fargate", lesson, ctx)]);
+    const [db, fargate, alb]: PriorState[] = await Promise.all(["db", "fargate", "alb"].map((stage) => priorStateOf(stage as "db", lesson, ctx)));
     // WHEN each head is planned against them, all at once
     const heads = {
       instanceClass: reviewHead(ctx, "db", source({ database: { instanceClass: "db.t3.micro" } }), db, "instance-class"),
@@ -41,7 +41,8 @@ describeWithTerraform("review: offline previews against a prior state", () => {
         "open-database",
       ),
       cidr: reviewHead(ctx, "fargate", source({ network: { cidr: "10.1.0.0/16" } }), fargate, "cidr"),
-      nat: reviewHead(ctx, "fargate", source({ network: { nat: "perAz" } }), fargate, "nat"),
+      // from alb on NAT moves the tasks private (fargate keeps them public: the lesson browses to them)
+      nat: reviewHead(ctx, "alb", source({ network: { nat: "perAz" } }), alb, "nat"),
       serviceName: reviewHead(ctx, "fargate", source({ service: { appName: "my-app" } }), fargate, "service-name"),
     };
     // and the committed code of HEAD, synthesized by its own main.ts, as the base of vpc-only
@@ -134,9 +135,9 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     expect([added("aws_eip"), added("aws_nat_gateway"), added("aws_route")]).toEqual([3, 3, 3]);
     const natLines = review.cost.lines.filter((l) => /^(NAT gateway|public IPv4: Elastic IP)$/.test(l.item));
     expect(natLines.reduce((sum, l) => sum + l.monthly, 0)).toBeCloseTo(3 * (eu.natGatewayHour + eu.publicIpv4Hour) * HOURS_PER_MONTH, 1);
-    // the tasks give up their public IP, so the rise is the NAT's price less one task's address
+    // alb's 3 tasks give up their public IPs, so the rise is the NAT's price less their 3 addresses
     const rise = (review.cost.monthly ?? 0) - (review.cost.monthlyBefore ?? 0);
-    expect(rise).toBeCloseTo(3 * (eu.natGatewayHour + eu.publicIpv4Hour) * HOURS_PER_MONTH - eu.publicIpv4Hour * HOURS_PER_MONTH, 1);
+    expect(rise).toBeCloseTo(3 * (eu.natGatewayHour + eu.publicIpv4Hour) * HOURS_PER_MONTH - 3 * eu.publicIpv4Hour * HOURS_PER_MONTH, 1);
     const service = changeOf(review, "aws_ecs_service.");
     expect(service.kind).toBe("update");
     expect(service.attributes?.map((a) => a.path)).toEqual(

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSettings, type SettingsInput } from "../../src/config";
 import { reviewPlan, type Review } from "../../src/review";
+import { policyResults } from "../../src/review/policy";
 import type { StageSource, PriorState } from "../../src/review/run";
 import { planHead, priorStateOf, type ReviewContext } from "../../src/review/stage-review";
 import type { StageName } from "../../src/stages";
@@ -28,7 +29,7 @@ export function source(input: SettingsInput = {}, extra: Omit<StageSource, "sett
 /** A head planned against a prior state, reviewed. */
 export async function reviewHead(ctx: ReviewContext, stage: StageName, head: StageSource, prior: PriorState, label: string): Promise<Review> {
   const planned = await planHead(stage, head, ctx, { offline: true, prior, label });
-  return reviewPlan(planned.json, { stage, source: { kind: "preview", base: label } });
+  return reviewPlan(planned.json, { stage, source: { kind: "preview", base: label }, policy: policyResults(planned.stackDir, stage) });
 }
 
 export { priorStateOf };

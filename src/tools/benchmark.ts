@@ -53,6 +53,8 @@ interface Command {
   readonly run: string[];
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Exit codes that mean the command worked. @default [0] */
+  readonly ok?: readonly number[];
 }
 
 /** The environment of every measured command: the lesson's settings, never the caller's overrides. */
@@ -74,7 +76,7 @@ function measure(command: Command, scratch: string): Sample {
     maxBuffer: 256 * 1024 * 1024,
   });
   if (run.error) throw new UserError(`bench: cannot run ${GNU_TIME} (${run.error.message}); install GNU time (apt-get install time)`);
-  if (run.status !== 0) {
+  if (!(command.ok ?? [0]).includes(run.status ?? -1)) {
     throw new UserError(`bench: "${command.label}" failed (exit ${run.status}):\n${`${run.stderr}\n${run.stdout}`.trim().split("\n").slice(-15).join("\n")}`);
   }
   const [seconds, kib] = readFileSync(report, "utf8").trim().split(/\s+/).slice(-2).map(Number);
@@ -104,6 +106,8 @@ interface Result {
   readonly budget: Budget;
   readonly measured: Sample[];
   readonly floor: Sample[];
+  /** Why it could not be measured. */
+  readonly failure?: string;
 }
 
 function runBudget(budget: Budget, runs: number, scratch: string): Result {
@@ -195,7 +199,8 @@ function reviewBudget(): Budget | undefined {
   if (!scripts.review) return undefined;
   return {
     name: "review: npm run review -- alb --offline vs a plain offline plan of alb",
-    measured: { label: "npm run review -- alb --offline", run: ["npm", "run", "--silent", "review", "--", "alb", "--offline"] },
+    // Exit 3 is a verdict (alb opens a new path from the internet), not a failure.
+    measured: { label: "npm run review -- alb --offline", run: ["npm", "run", "--silent", "review", "--", "alb", "--offline"], ok: [0, 3] },
     floor: { label: "npm run plan:offline -- alb", run: ["npm", "run", "--silent", "plan:offline", "--", "alb"] },
     maxRatio: 1.3,
   };
@@ -250,6 +255,10 @@ function print(results: Result[], runs: number): void {
   console.log(`  ${"command".padEnd(58)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peak MiB".padStart(8)}`);
   for (const result of results) {
     console.log(`\n${result.budget.name}`);
+    if (result.failure) {
+      console.log(`  NOT MEASURED: ${result.failure.replace(/\n/g, "\n  ")}`);
+      continue;
+    }
     console.log(row(result.budget.measured.label, result.measured));
     if (result.budget.floor && result.floor.length > 0) console.log(row(result.budget.floor.label, result.floor));
     console.log(`  => ${verdict(result)}`);
@@ -271,8 +280,16 @@ async function main(): Promise<void> {
     const review = wants("review") ? reviewBudget() : undefined;
     if (review) budgets.push(review);
     if (wants("test")) budgets.push(...testBudgets(scratch));
-    const results = budgets.map((budget) => runBudget(budget, options.runs, scratch));
+    const results = budgets.map((budget) => {
+      try {
+        return runBudget(budget, options.runs, scratch);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        return { budget, measured: [], floor: [], failure: error.message };
+      }
+    });
     print(results, options.runs);
+    if (results.some((r) => r.failure)) process.exitCode = 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

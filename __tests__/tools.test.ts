@@ -11,7 +11,7 @@ import { stackArguments } from "../src/cdktf-cli";
 import { findCredentialSource, requireCredentials } from "../src/credentials";
 import { checkStackNames } from "../src/naming";
 import { parseSynthArgs, synthesize } from "../src/synth";
-import { requireTerraform, versionAtLeast } from "../src/terraform";
+import { requireTerraform, terraform, versionAtLeast } from "../src/terraform";
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "workshop-tools-"))));
@@ -116,6 +116,16 @@ describe("Terraform on the PATH", () => {
 
   test("a current terraform passes with its version", () => {
     expect(requireTerraform(fakeTerraform("1.11.4"))).toBe("1.11.4");
+  });
+
+  test("a registry that cannot be reached, with no mirror set, says how to point at a mirror", async () => {
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "terraform"), "#!/bin/sh\necho 'Error: Failed to query available provider packages' >&2\nexit 1\n");
+    chmodSync(join(bin, "terraform"), 0o755);
+    await expect(terraform(["init", "-input=false"], { cwd: dir, env: { PATH: bin } })).rejects.toThrow(
+      /terraform init in .* could not reach the provider registry, and no provider mirror is set\. Set WORKSHOP_PROVIDER_MIRROR/,
+    );
   });
 
   test("no terraform at all says what to install", () => {

@@ -166,8 +166,15 @@ export function runTerraform(args: string[], options: TerraformOptions): Promise
 /** Runs terraform and resolves to its stdout; rejects with the command and its output when it fails. */
 export async function terraform(args: string[], options: TerraformOptions): Promise<string> {
   const run = await runTerraform(args, options);
-  if (run.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.output}`);
-  return run.stdout;
+  if (run.status === 0) return run.stdout;
+  if (/could not connect to registry\.terraform\.io|Failed to query available provider packages/.test(run.output)) {
+    throw new UserError(
+      `terraform ${args[0]} in ${options.cwd} could not reach the provider registry, and no provider mirror is set. ` +
+        `Set ${MIRROR_ENV} to a folder holding the AWS provider (<folder>/registry.terraform.io/hashicorp/aws/...), ` +
+        `or put it in ~/.terraform.d/plugins (README "Planning offline").\n${run.output.trim().split("\n").slice(0, 6).join("\n")}`,
+    );
+  }
+  throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.output}`);
 }
 
 /** The Terraform the project needs: S3-native state locking and the AWS provider's current protocol. */

@@ -159,6 +159,10 @@ export function runTerraform(args: string[], options: TerraformOptions): Promise
       const killed = signal ? `killed by ${signal} after ${timeoutMs} ms\n` : "";
       resolvePromise({ status, stdout: out, output: `${killed}${Buffer.concat(stderr).toString("utf8")}${out}` });
     });
+    // A terraform that exits before reading its input (an early error) closes the pipe: that is not our error.
+    child.stdin.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") reject(error);
+    });
     child.stdin.end(options.stdin ?? "");
   });
 }

@@ -181,7 +181,7 @@ export async function terraform(args: string[], options: TerraformOptions): Prom
   throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.output}`);
 }
 
-/** The Terraform the project needs: S3-native state locking and the AWS provider's current protocol. */
+/** The Terraform the project needs: the first with S3-native state locking generally available (see src/state). */
 export const MIN_TERRAFORM_VERSION = "1.11.0";
 
 function terraformMissing(): UserError {
@@ -228,11 +228,6 @@ export function requireTerraform(env: NodeJS.ProcessEnv = process.env, minimum =
     throw new UserError(`terraform ${version} is on the PATH; this project needs Terraform ${minimum} or newer (https://developer.hashicorp.com/terraform/install)`);
   }
   return version;
-}
-
-export interface PlanJson {
-  resource_changes?: Array<{ address: string; type: string; mode: string; change: { actions: string[] } }>;
-  planned_values?: { outputs?: Record<string, { sensitive: boolean; value?: unknown }> };
 }
 
 /** One line of `terraform plan -json` (the machine-readable UI) that this project reads. */
@@ -339,7 +334,7 @@ export async function planTogether(stacks: Readonly<Record<string, string>>, roo
   );
 }
 
-/** `terraform show -json` of a plan file: the full plan, values included (one more provider start). */
-export async function showPlan(planFile: string, env: NodeJS.ProcessEnv): Promise<PlanJson> {
-  return JSON.parse(await terraform(["show", "-json", planFile], { cwd: dirname(planFile), env })) as PlanJson;
+/** `terraform show -json` of a plan file, as text: the full plan, values included (one more provider start). */
+export function showPlan(planFile: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return terraform(["show", "-json", planFile], { cwd: dirname(planFile), env });
 }

@@ -11,7 +11,7 @@ import { App } from "cdktf";
 import { CONFIG_ENV, type Settings } from "../config";
 import { UserError } from "../errors";
 import { WorkshopStage, type StageName } from "../stages";
-import { WORK_DIR, planStack as planStackStream, terraform } from "../terraform";
+import { WORK_DIR, planStack as planStackStream, showPlan } from "../terraform";
 import { parsePlanJson, type PlanJson } from "./plan";
 import { buildPriorState, plansNoChanges, providerSchema, settle, writeState, type StackConfig, type StateFile } from "./prior-state";
 
@@ -68,7 +68,7 @@ export interface PlannedStack {
 export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, options: { offline: boolean; progress?: Progress; label?: string }): Promise<PlannedStack> {
   (options.progress ?? quiet)(`${options.label ?? stackDir}: terraform plan`);
   const { planFile } = await planStackStream(stackDir, env, { online: !options.offline });
-  const json = parsePlanJson(await terraform(["show", "-json", planFile], { cwd: stackDir, env }), `terraform show -json in ${stackDir}`);
+  const json = parsePlanJson(await showPlan(planFile, env), `terraform show -json in ${stackDir}`);
   return { stackDir, planFile, json };
 }
 

@@ -4,13 +4,13 @@
  * It spawns a process, so it runs only when the settings choose lock files, never for local state.
  */
 import { ConfigError } from "../config";
-import { terraformVersionOnPath, versionAtLeast } from "../terraform";
+import { MIN_TERRAFORM_VERSION, terraformVersionOnPath, versionAtLeast } from "../terraform";
 import type { BackendSettings } from "./backend";
 import { stateLocking, usesLockfile } from "./settings";
 
 /** The first Terraform release with generally available S3 lock files. */
 // source: https://github.com/hashicorp/terraform/blob/v1.11/CHANGELOG.md (S3 native state locking GA), read 2026-11-22
-export const LOCKFILE_MIN_TERRAFORM = "1.11.0";
+export const LOCKFILE_MIN_TERRAFORM = MIN_TERRAFORM_VERSION;
 
 /**
  * Refuses lock-file locking when the terraform on PATH is older than 1.11. Without terraform on PATH nothing

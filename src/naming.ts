@@ -62,6 +62,22 @@ export class StageNames {
     return `/ecs/${this.base}/${app}`;
   }
 
+  /**
+   * The unique names of one service's resources. The default service (the one at "/", the lesson's) keeps the
+   * stage's own names; every other service's names carry its name, so that the services never collide.
+   */
+  forService(app: string, isDefault: boolean): ServiceNames {
+    const own = (suffix: string) => this.of(isDefault ? suffix : `${app}-${suffix}`);
+    return {
+      taskFamily: this.of(app),
+      logGroup: this.logGroup(app),
+      repository: this.repository(app),
+      securityGroup: own("tasks"),
+      executionRole: own("task-execution"),
+      taskRole: own("task"),
+    };
+  }
+
   /** Every name the stage uses, with its kind, for validation. The target group suffix is a placeholder. */
   all(app: string, dbSubnetGroup: string): Array<{ kind: NameKind; name: string }> {
     return [
@@ -78,6 +94,26 @@ export class StageNames {
     ];
   }
 }
+
+/** The AWS names of one service's own resources. */
+export interface ServiceNames {
+  readonly taskFamily: string;
+  readonly logGroup: string;
+  readonly repository: string;
+  readonly securityGroup: string;
+  readonly executionRole: string;
+  readonly taskRole: string;
+}
+
+/** The kind of each of a service's names, for the length checks. */
+export const SERVICE_NAME_KINDS: Readonly<Record<keyof ServiceNames, NameKind>> = {
+  taskFamily: "taskFamily",
+  logGroup: "logGroup",
+  repository: "repository",
+  securityGroup: "securityGroup",
+  executionRole: "role",
+  taskRole: "role",
+};
 
 /** The lesson's stages in order; each contains everything of the one before. */
 export const STAGE_NAMES = ["vpc-only", "db", "fargate", "alb", "autoscaling"] as const;

@@ -11,6 +11,9 @@ import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/li
 import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate";
 import { CERTIFICATE_ARN, show, type Settings } from "./config";
 
+/** An ARN as a message shows it: whole (an ARN is no secret, and a shortened one cannot be told from its neighbours). */
+const arnText = (arn: string) => JSON.stringify(arn);
+
 export const HTTPS_PORT = 443;
 
 /** Problems of the HTTPS settings: certificates of another region, extra ones without a main one, a port clash. */
@@ -24,7 +27,7 @@ export function httpsProblems(settings: Settings): string[] {
   for (const [setting, arn] of arns) {
     const region = CERTIFICATE_ARN.exec(arn)?.[1];
     if (region !== undefined && region !== settings.region) {
-      problems.push(`${setting}: ${show(arn)} is a certificate in ${region}; the load balancer is in ${settings.region} and can only use certificates of that region`);
+      problems.push(`${setting}: ${arnText(arn)} is a certificate in ${region}; the load balancer is in ${settings.region} and can only use certificates of that region`);
     }
   }
   if (extraCertificateArns.length > 0 && !certificateArn) {
@@ -34,7 +37,7 @@ export function httpsProblems(settings: Settings): string[] {
     problems.push(`loadBalancer.listenerPort: ${HTTPS_PORT} is the HTTPS listener's port once certificateArn is set; keep the HTTP listener on another port (80)`);
   }
   const duplicate = arns.find(([, arn], i) => arns.findIndex(([, other]) => other === arn) !== i);
-  if (duplicate) problems.push(`${duplicate[0]}: ${show(duplicate[1])} is listed twice; list each certificate once`);
+  if (duplicate) problems.push(`${duplicate[0]}: ${arnText(duplicate[1])} is listed twice; list each certificate once`);
   return problems;
 }
 

@@ -190,8 +190,10 @@ function nameLengthProblems(settings: Settings, spec: ServiceSpec, where: string
     const own = new StageNames(settings.namePrefix, stage).forService(spec.name, spec.isDefault);
     return (Object.keys(SERVICE_NAME_KINDS) as Array<keyof ServiceNames>).map((key) => ({ stage, kind: SERVICE_NAME_KINDS[key], name: own[key] }));
   });
-  const tooLong = names.find(({ kind, name }) => name.length > NAME_RULES[kind].maxLength);
-  if (!tooLong) return [];
+  // The name furthest over its limit decides how long the service name may be.
+  const excess = ({ kind, name }: { kind: keyof typeof NAME_RULES; name: string }) => name.length - NAME_RULES[kind].maxLength;
+  const tooLong = names.reduce((a, b) => (excess(b) > excess(a) ? b : a));
+  if (excess(tooLong) <= 0) return [];
   const max = NAME_RULES[tooLong.kind].maxLength;
   const room = spec.name.length - (tooLong.name.length - max);
   return [

@@ -1,6 +1,7 @@
 /** The services list in the settings: how entries are completed, and every error a user can make with it. */
 import { parseSettings, type SettingsInput } from "../src/config";
 import { MAX_PRIORITY, derivedPriority, patternsOverlap } from "../src/path-routing";
+import { targetGroupSuffix } from "../src/naming";
 import { resolveServices } from "../src/services";
 import { CERTIFICATE, THREE_SERVICES } from "./support/services";
 
@@ -92,22 +93,36 @@ describe("errors name the setting, the value and what is allowed", () => {
 
   test("two names whose derived priorities collide are asked for an explicit priority", () => {
     // GIVEN the first two names of the form s<number> that hash to the same priority
-    const seen = new Map<number, string>();
-    let pair: [string, string] | undefined;
-    for (let i = 0; pair === undefined; i++) {
-      const name = `s${i}`;
-      const other = seen.get(derivedPriority(name));
-      if (other) pair = [other, name];
-      else seen.set(derivedPriority(name), name);
-    }
-    const [a, b] = pair;
+    const [a, b] = firstCollision(derivedPriority);
     // WHEN both are routed THEN the second is told to take an explicit priority
     const input = { services: [{ name: a, paths: ["/a/*"] }, { name: b, paths: ["/b/*"] }] };
     expect(() => parseSettings(input)).toThrow(new RegExp(`services\\[1\\]\\.priority: ${derivedPriority(a)} \\(for "${b}"\\) is also the priority of "${a}"`));
     // AND an explicit priority on either resolves it
     expect(() => parseSettings({ services: [input.services[0], { ...input.services[1], priority: 1 }] })).not.toThrow();
   });
+
+  test("two services whose target group names would collide are told to rename one", () => {
+    // GIVEN the first two names whose target groups (port 80, the lesson's VPC) hash to the same suffix
+    const suffix = (name: string) => targetGroupSuffix({ port: 80, protocol: "HTTP", targetType: "ip", vpc: "10.0.0.0/16", service: name });
+    const [a, b] = firstCollision(suffix);
+    // WHEN both are routed THEN the second is refused, naming the shared name
+    const input = { services: [{ name: a, paths: ["/a/*"], priority: 1 }, { name: b, paths: ["/b/*"], priority: 2 }] };
+    expect(() => parseSettings(input)).toThrow(
+      new RegExp(`services\\[1\\]\\.name: "${b}" gets the same target group name "<prefix>-<stage>-${suffix(a)}" as "${a}" .*; rename one of them or change its containerPort`),
+    );
+  });
 });
+
+/** The first two names of the form s<number> for which `hash` gives the same value. */
+function firstCollision<T>(hash: (name: string) => T): [string, string] {
+  const seen = new Map<T, string>();
+  for (let i = 0; ; i++) {
+    const name = `s${i}`;
+    const other = seen.get(hash(name));
+    if (other !== undefined) return [other, name];
+    seen.set(hash(name), name);
+  }
+}
 
 describe("HTTPS settings", () => {
   const other = CERTIFICATE.replace("eu-west-1", "us-east-1");

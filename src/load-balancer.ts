@@ -4,7 +4,6 @@
  * that admits traffic from the internet. With a certificate (src/https.ts), a 443 listener forwards instead
  * and port 80 redirects to it. More services get their own target groups and path rules (addTarget).
  */
-import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
@@ -12,7 +11,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import { HTTPS_PORT, REDIRECT_TO_HTTPS, httpsListener } from "./https";
-import { TARGET_GROUP_SUFFIX_LENGTH, type StageNames } from "./naming";
+import { targetGroupSuffix, type StageNames } from "./naming";
 import type { Network } from "./network";
 import { REASONS } from "./policy/reasons";
 import { waive } from "./policy/waivers";
@@ -143,10 +142,7 @@ export class LoadBalancer extends Construct {
     // Attributes that force a new target group are hashed into its name, so a replacement gets a fresh
     // name and is created before the old one is destroyed: the listener is never left pointing at nothing.
     const replacementKey = { port: props.port, protocol: "HTTP", targetType: "ip" };
-    const suffix = createHash("sha256")
-      .update(JSON.stringify({ ...replacementKey, vpc: this.network.cidr, ...(props.service !== undefined && { service: props.service }) }))
-      .digest("hex")
-      .slice(0, TARGET_GROUP_SUFFIX_LENGTH);
+    const suffix = targetGroupSuffix({ ...replacementKey, vpc: this.network.cidr, service: props.service });
     const targetGroup = new LbTargetGroup(scope, id, {
       name: this.names.of(suffix),
       port: replacementKey.port,

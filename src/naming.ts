@@ -3,10 +3,31 @@
  * so that the stages can be deployed side by side. Config validation checks every name of every stage
  * against the limits below, so a construct never meets a name AWS would reject.
  */
+import { createHash } from "node:crypto";
 import { UserError } from "./errors";
 
 /** Characters the target group name spends on its replacement suffix (see LoadBalancer). */
 export const TARGET_GROUP_SUFFIX_LENGTH = 4;
+
+/** What forces a new target group: hashed into its name, so that a replacement gets a fresh one. */
+export interface TargetGroupKey {
+  readonly port: number;
+  readonly protocol: string;
+  readonly targetType: string;
+  /** The VPC's CIDR block. */
+  readonly vpc: string;
+  /** The service's name; the default service leaves it out and keeps the lesson's name. */
+  readonly service?: string;
+}
+
+/** The target group name's suffix: the first characters of the key's SHA-256. */
+export function targetGroupSuffix(key: TargetGroupKey): string {
+  const { port, protocol, targetType, vpc, service } = key;
+  return createHash("sha256")
+    .update(JSON.stringify({ port, protocol, targetType, vpc, ...(service !== undefined && { service }) }))
+    .digest("hex")
+    .slice(0, TARGET_GROUP_SUFFIX_LENGTH);
+}
 
 export interface NameRule {
   readonly maxLength: number;

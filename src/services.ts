@@ -5,7 +5,7 @@
  * checks the list as a whole (names, paths, priorities, calls, sizes, name lengths).
  */
 import { fargateMemoryOptions, show, type Settings } from "./config";
-import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, type ServiceNames } from "./naming";
+import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "./naming";
 import { DEFAULT_PATH, MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER, derivedPriority, patternsOverlap } from "./path-routing";
 
 type ServiceEntry = NonNullable<Settings["services"]>[number];
@@ -101,7 +101,7 @@ export function serviceListProblems(settings: Settings): string[] {
   for (const i of defaults.slice(1)) {
     problems.push(`${at(i)}.paths: ${show(DEFAULT_PATH)} is already the default service ${show(entries[defaults[0]].name)}; only one service may be at "/"`);
   }
-  problems.push(...pathProblems(entries), ...priorityProblems(specs));
+  problems.push(...pathProblems(entries), ...priorityProblems(specs), ...targetGroupProblems(settings, specs));
   const rules = specs.filter((spec) => spec.priority !== undefined).length;
   if (rules > MAX_RULES_PER_LISTENER) {
     problems.push(`services: ${rules} services with paths need ${rules} listener rules; a listener takes at most ${MAX_RULES_PER_LISTENER}`);
@@ -164,6 +164,30 @@ function pathProblems(entries: readonly ServiceEntry[]): string[] {
         );
       } else seen.push({ path, where });
     });
+  });
+  return problems;
+}
+
+/** Target group names carry a 4-character hash (see LoadBalancer.addTargetGroup); two routed services must not share one. */
+function targetGroupProblems(settings: Settings, specs: readonly ServiceSpec[]): string[] {
+  const problems: string[] = [];
+  const taken = new Map<string, string>();
+  specs.forEach((spec, i) => {
+    if (!spec.routed) return;
+    const suffix = targetGroupSuffix({
+      port: spec.container.containerPort,
+      protocol: "HTTP",
+      targetType: "ip",
+      vpc: settings.network.cidr,
+      service: spec.isDefault ? undefined : spec.name,
+    });
+    const other = taken.get(suffix);
+    if (other !== undefined) {
+      problems.push(
+        `services[${i}].name: ${show(spec.name)} gets the same target group name "<prefix>-<stage>-${suffix}" as ${show(other)} ` +
+          `(a 4-character hash of name, port and VPC); rename one of them or change its containerPort`,
+      );
+    } else taken.set(suffix, spec.name);
   });
   return problems;
 }

@@ -80,6 +80,11 @@ describe("service discovery on", () => {
     expect(callEnvironmentOf(json, "workshop-fargate-frontend")).toContainEqual({ name: "BACKEND_HOST", value: "backend.shop.internal" });
   });
 
+  test("a service may be called \"namespace\": its Cloud Map service does not clash with the namespace", () => {
+    const json = stageJson("fargate", { serviceDiscovery: { enable: true }, services: [{ name: "namespace", paths: ["/"] }] });
+    expect(theOne(json, ServiceDiscoveryService)[1].name).toBe("namespace");
+  });
+
   test("the README's example reads: frontend at \"/\" calls backend at \"/api/*\" by backend.local", () => {
     const settings = parseSettings(README_EXAMPLE);
     expect(settings.services?.map((s) => [s.name, s.paths, s.calls])).toEqual([

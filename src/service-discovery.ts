@@ -39,9 +39,9 @@ export class ServiceDiscovery extends Construct {
     return `${service}.${this.namespaceName}`;
   }
 
-  /** A Cloud Map service named `service` with A records; its construct id is the name, so its address follows the name. */
+  /** A Cloud Map service named `service` with A records; its construct id carries the name, so its address follows the name. */
   register(service: string): ServiceDiscoveryService {
-    return new ServiceDiscoveryService(this, service, {
+    return new ServiceDiscoveryService(this, `service-${service}`, {
       name: service,
       description: `Tasks of ${service}, as ${this.dnsName(service)}`,
       dnsConfig: {

@@ -70,6 +70,8 @@ describe("errors name the setting, the value and what is allowed", () => {
     ["six patterns in one rule", withServices([{ name: "api", paths: ["/a", "/b", "/c", "/d", "/e", "/f"] }]), /services\[0\]\.paths: 6 patterns; a listener rule holds at most 5/],
     ["a pattern that is not a path", withServices([{ name: "api", paths: ["api/*"] }]), /services\[0\]\.paths\[0\]: "api\/\*" must be a path pattern starting with "\/"/],
     ["a call to an unknown service", withServices([{ ...FRONTEND, calls: ["backnd"] }, { name: "backend" }]), /services\[0\]\.calls: "backnd" is not a service in the list; allowed: "backend"/],
+    ["a service called twice", withServices([{ ...FRONTEND, calls: ["backend", "backend"] }, { name: "backend" }]), /services\[0\]\.calls\[1\]: "backend" is listed twice/],
+    ["a priority without a rule", withServices([{ ...FRONTEND, priority: 3 }]), /services\[0\]\.priority: 3 orders a listener rule, and this service has none/],
     ["a call to itself", withServices([{ ...FRONTEND, calls: ["frontend"] }]), /services\[0\]\.calls: "frontend" is the service itself/],
     ["calls without discovery", { services: [{ ...FRONTEND, calls: ["backend"] }, { name: "backend" }] }, /services\[0\]\.calls: \["backend"\] needs serviceDiscovery\.enable: true/],
     ["a CPU and memory pair Fargate lacks", withServices([{ ...FRONTEND, cpu: 256, memoryMiB: 4096 }]), /services\[0\]\.memoryMiB: 4096 does not pair with cpu 256 on Fargate; allowed: 512, 1024, 2048/],

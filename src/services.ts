@@ -108,6 +108,15 @@ export function serviceListProblems(settings: Settings): string[] {
   }
 
   specs.forEach((spec, i) => {
+    if (entries[i].priority !== undefined && spec.priority === undefined) {
+      problems.push(
+        `${at(i)}.priority: ${entries[i].priority} orders a listener rule, and this service has none: ` +
+          `only a service with path patterns other than "/" gets one (the service at "/" is the listener's default action)`,
+      );
+    }
+    spec.calls.forEach((callee, j) => {
+      if (spec.calls.indexOf(callee) !== j) problems.push(`${at(i)}.calls[${j}]: ${show(callee)} is listed twice; list each service once`);
+    });
     for (const callee of spec.calls) {
       if (callee === spec.name) problems.push(`${at(i)}.calls: ${show(callee)} is the service itself; list the other services it connects to`);
       else if (!firstIndex.has(callee)) {

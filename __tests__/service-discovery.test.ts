@@ -68,7 +68,12 @@ describe("service discovery on", () => {
 
   test("the service_details output gives each service's DNS name, and the URL of the routed ones", () => {
     expect(outputValue(json, "service_details")).toEqual({
-      frontend: expect.objectContaining({ dns_name: "frontend.local", paths: ["/"], url: expect.stringMatching(/^https:\/\/.*\/$/) }),
+      frontend: expect.objectContaining({
+        dns_name: "frontend.local",
+        paths: ["/"],
+        url: expect.stringMatching(/^https:\/\/.*\/$/),
+        docker_push_command: expect.stringMatching(/^docker push \$\{aws_ecr_repository\.registry_repository_\w+\.repository_url\}:latest$/),
+      }),
       backend: expect.objectContaining({ dns_name: "backend.local", paths: ["/api/*"], url: expect.stringMatching(/^https:\/\/.*\/api\/$/) }),
       worker: expect.not.objectContaining({ url: expect.anything() }),
     });

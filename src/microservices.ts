@@ -128,8 +128,8 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
 }
 
 /**
- * The "service_details" output: per service its ECS service, repository, path patterns, the URL that reaches it through
- * the load balancer (the first pattern without its wildcard) and its DNS name inside the VPC.
+ * The "service_details" output: per service its ECS service, repository and docker commands, path patterns, the URL
+ * that reaches it through the load balancer (the first pattern up to its first wildcard) and its DNS name in the VPC.
  */
 export function servicesOutput(services: readonly DeployedService[], loadBalancer?: LoadBalancer, discovery?: ServiceDiscovery): Record<string, object> {
   return Object.fromEntries(
@@ -140,6 +140,8 @@ export function servicesOutput(services: readonly DeployedService[], loadBalance
         {
           ecs_service: service.service.name,
           repository_url: registry.repositoryUrl,
+          docker_tag_command: registry.tagCommand(spec.container.imageTag),
+          docker_push_command: registry.pushCommand(spec.container.imageTag),
           paths: spec.isDefault ? ["/"] : spec.paths,
           ...(loadBalancer && path !== undefined && { url: `${loadBalancer.url}${path}` }),
           ...(discovery && { dns_name: discovery.dnsName(spec.name) }),

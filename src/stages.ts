@@ -133,7 +133,7 @@ export class WorkshopStage extends TerraformStack {
     this.output("docker_push_command", registry.pushCommand(spec.container.imageTag), "Pushes the tagged image");
     this.output("cluster_name", service.cluster.name, "ECS cluster");
     this.output("service_name", service.service.name, "ECS service");
-    if (settings.services || discovery) this.output("service_details", servicesOutput(this.services, loadBalancer, discovery), "Each service: ECS service, repository, paths and URL, DNS name");
+    if (settings.services || discovery) this.output("service_details", servicesOutput(this.services, loadBalancer, discovery), "Each service: ECS service, repository and docker commands, paths and URL, DNS name");
     if (!loadBalancer) return;
 
     this.output("load_balancer_url", loadBalancer.url, "Open this in a browser");

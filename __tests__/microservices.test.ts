@@ -13,12 +13,18 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { TerraformStack, Testing } from "cdktf";
+import { LoadBalancer } from "../src/load-balancer";
+import { StageNames } from "../src/naming";
+import { Network } from "../src/network";
 import { derivedPriority } from "../src/path-routing";
+import { ContainerRegistry } from "../src/registry";
+import { FargateService } from "../src/service";
 import type { SettingsInput } from "../src/config";
 import type { StageName } from "../src/stages";
 import { securityGraph } from "./support/security-graph";
 import { THREE_SERVICES, TWO_SERVICES, reordered } from "./support/services";
-import { addresses, outputValue, ref, resources, resourcesOf, stageJson, theOne, type Attributes, type TerraformJson } from "./support/synth";
+import { ZONES, addresses, outputValue, ref, resources, resourcesOf, stageJson, theOne, type Attributes, type TerraformJson } from "./support/synth";
 
 const graph = (stage: StageName, input: SettingsInput) => securityGraph(stageJson(stage, input), `workshop-${stage}`);
 const valuesOf = (json: TerraformJson, type: { tfResourceType: string }, key: string) =>
@@ -123,6 +129,19 @@ describe("path routing", () => {
     expect(listener.default_action).toEqual([expect.objectContaining({ type: "fixed-response", fixed_response: expect.objectContaining({ status_code: "404" }) })]);
     expect(addresses(noDefault)).toContain("aws_ecs_cluster.service_cluster_B81F1F5D");
     expect(resourcesOf(noDefault, LbListenerRule)).toHaveLength(2);
+  });
+
+  test("a service behind a load balancer without a default target group must be given its own", () => {
+    // GIVEN a load balancer made without targetPort (no service at "/")
+    const stack = new TerraformStack(Testing.app(), "bare");
+    const names = new StageNames("workshop", "alb");
+    const network = new Network(stack, "network", { availabilityZones: ZONES });
+    const loadBalancer = new LoadBalancer(stack, "load-balancer", { network, names });
+    const registry = new ContainerRegistry(stack, "registry", { names, appName: "api", region: "eu-west-1" });
+    // WHEN a service joins it without a target group THEN it is refused, naming what to pass
+    expect(() => new FargateService(stack, "service", { network, names, region: "eu-west-1", registry, loadBalancer, settings: { appName: "api" } })).toThrow(
+      /FargateService api: the load balancer has no default target group; pass targetGroup/,
+    );
   });
 
   test("fargate: routed services are open to the internet for the lesson; a service without paths is not", () => {

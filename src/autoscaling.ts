@@ -42,7 +42,7 @@ export class ServiceAutoscaling extends Construct {
       );
     }
     if (settings.policy === "requestCount" && !(loadBalancer && targetGroup)) {
-      throw new Error(`ServiceAutoscaling: autoscaling.policy "requestCount" scales on ALBRequestCountPerTarget and needs a loadBalancer; use "cpu" without one`);
+      throw new Error(`ServiceAutoscaling: autoscaling.policy "requestCount" scales on ALBRequestCountPerTarget and needs a loadBalancer with the service's target group; use "cpu" without one`);
     }
 
     this.target = new AppautoscalingTarget(this, "target", {

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { parseSettings } from "../src/config";
+import { parseSettings, type SettingsInput } from "../src/config";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
 import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform";
+import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
 
 jest.setTimeout(180_000);
@@ -48,6 +49,14 @@ const autoscaling = { ...alb, aws_appautoscaling_target: 1, aws_appautoscaling_p
 /** Planned creations per resource type, per stage, with the lesson's settings. */
 const EXPECTED: Record<StageName, Record<string, number>> = { "vpc-only": network, db, fargate, alb, autoscaling };
 
+/** Variants planned as more modules of the same run (names without hyphens: "<variant>-<stage>" is split at the first). */
+const VARIANTS: Array<{ variant: string; stage: StageName; input: SettingsInput }> = [
+  { variant: "nat", stage: "vpc-only", input: { network: { nat: "perAz" } } },
+  { variant: "two", stage: "autoscaling", input: TWO_SERVICES },
+  { variant: "example", stage: "alb", input: README_EXAMPLE },
+  { variant: "three", stage: "autoscaling", input: THREE_SERVICES },
+];
+
 describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   let workDir: string;
   let env: NodeJS.ProcessEnv;
@@ -60,14 +69,17 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     const lesson = new App({ outdir: join(workDir, "lesson") });
     addStages(lesson, { settings: parseSettings({}), offline: true });
     lesson.synth();
-    const nat = new App({ outdir: join(workDir, "nat") });
-    new WorkshopStage(nat, "vpc-only", { settings: parseSettings({ network: { nat: "perAz" } }), offline: true });
-    nat.synth();
+    // AND the variants: NAT in every zone, and several services with and without discovery and HTTPS
+    for (const { variant, stage, input } of VARIANTS) {
+      const app = new App({ outdir: join(workDir, variant) });
+      new WorkshopStage(app, stage, { settings: parseSettings(input), offline: true });
+      app.synth();
+    }
     env = terraformEnv(workDir, { offline: true });
     // WHEN every stack is planned (plan validates), all in one Terraform run
     const stacks = Object.fromEntries([
       ...STAGE_NAMES.map((stage) => [`lesson-${stage}`, join(workDir, "lesson", "stacks", stage)]),
-      ["nat-vpc-only", join(workDir, "nat", "stacks", "vpc-only")],
+      ...VARIANTS.map(({ variant, stage }) => [`${variant}-${stage}`, join(workDir, variant, "stacks", stage)]),
     ]);
     const results = await planTogether(stacks, join(workDir, "root"), env);
     for (const [name, result] of Object.entries(results)) plans.set(name.replace("-", "/"), result);
@@ -91,6 +103,19 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   test("NAT per zone plans 3 Elastic IPs, 3 NAT gateways and a default route in each private table", () => {
     const { counts } = plan("vpc-only", "nat");
     expect(counts).toMatchObject({ aws_eip: 3, aws_nat_gateway: 3, aws_route: 4, aws_route_table: 4 });
+  });
+
+  test.each<[string, StageName, Record<string, number>]>([
+    // two services without discovery: a second target group and rule, its own scaling
+    ["two", "autoscaling", { aws_ecs_service: 2, aws_ecr_repository: 2, aws_lb_target_group: 2, aws_lb_listener: 1, aws_lb_listener_rule: 1, aws_appautoscaling_policy: 2, aws_security_group: 4 }],
+    // the README's example: discovery, frontend calls backend
+    ["example", "alb", { aws_ecs_service: 2, aws_service_discovery_private_dns_namespace: 1, aws_service_discovery_service: 2, aws_lb_listener_rule: 1 }],
+    // three services, discovery and HTTPS with an extra certificate; the worker has no target group
+    ["three", "autoscaling", { aws_ecs_service: 3, aws_lb_target_group: 2, aws_lb_listener: 2, aws_lb_listener_certificate: 1, aws_service_discovery_service: 3, aws_appautoscaling_policy: 3, aws_security_group: 5 }],
+  ])("%s services (%s): validate and plan only creations, with each service's resources", (variant, stage, counts) => {
+    const result = plan(stage, variant);
+    expect(result.counts).toMatchObject(counts);
+    expect([...new Set(Object.values(result.actions))]).toEqual(["create"]);
   });
 
   test("alb's plan outputs the load balancer URL and the ECR commands", () => {

@@ -18,6 +18,7 @@ import { RULES, checkPolicies, checkStack, renderNotices, rulesMarkdown, waive, 
 import { REASONS } from "../src/policy/reasons";
 import { annotateHcl, annotateStacks, parseSkipsCommand, skipsOf } from "../src/policy/skips";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
+import { CERTIFICATE, README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 
 /** Every policy report of the stages, with the settings given. */
 function reportsOf(input: SettingsInput = {}, stages: readonly StageName[] = STAGE_NAMES): PolicyReport[] {
@@ -88,8 +89,21 @@ describe("settings variants the tests use", () => {
     ["a year of logs and immutable tags", { service: { logRetentionDays: 365, imageTag: "v1" }, registry: { imageTagMutability: "IMMUTABLE" } }, ["fargate"]],
     ["a production database", { database: { enableMultiAz: true, backupRetentionDays: 7, enableDeletionProtection: true, skipFinalSnapshot: false } }, ["db"]],
     ["CPU scaling and a long prefix", { autoscaling: { policy: "cpu" }, namePrefix: "team-blue-12345" }, ["autoscaling"]],
+    ["two services", TWO_SERVICES, ["fargate", "alb", "autoscaling"]],
+    ["the README's two services with discovery", README_EXAMPLE, ["fargate", "alb"]],
+    ["three services with discovery and HTTPS", THREE_SERVICES, ["fargate", "alb", "autoscaling"]],
+    ["two services and none at \"/\"", { services: [{ name: "api", paths: ["/api/*"] }, { name: "web", paths: ["/web/*"] }] }, ["alb"]],
   ])("%s: no open finding and no unused waiver", (_, input, stages) => {
     expect(open(reportsOf(input, stages))).toEqual([]);
+  });
+
+  test("HTTPS removes the ELB-HTTPS finding and its waiver; the target groups say TLS ends at the load balancer", () => {
+    // GIVEN the alb stage with a certificate
+    const [alb] = reportsOf({ loadBalancer: { certificateArn: CERTIFICATE } }, ["alb"]);
+    // THEN no listener is flagged for plain HTTP, and no waiver of it is left over
+    expect(alb.findings.filter((f) => f.rule === "ELB-HTTPS")).toEqual([]);
+    expect(alb.unusedWaivers).toEqual([]);
+    expect(alb.findings.filter((f) => f.rule === "ELB-TARGET-TLS").map((f) => f.waiver)).toEqual([REASONS.tlsEndsAtLoadBalancer]);
   });
 
   test("settings that remove a finding remove its waiver: a production database waives only what stays", () => {

@@ -12,6 +12,7 @@ interface SchemaNode {
   readonly additionalProperties?: boolean | SchemaNode;
   readonly required?: readonly string[];
   readonly default?: unknown;
+  readonly items?: SchemaNode;
 }
 
 const committedPath = join(PROJECT_ROOT, SETTINGS_SCHEMA_FILE);
@@ -73,8 +74,15 @@ test("the schema forbids unknown keys in every section", () => {
   // GIVEN every top-level setting that is an object of named settings
   const sections = Object.entries(schema.properties ?? {}).filter(([, node]) => node.type === "object" && node.properties);
   // THEN each is closed
-  expect(sections.map(([name]) => name)).toEqual(["network", "database", "registry", "service", "loadBalancer", "autoscaling"]);
+  expect(sections.map(([name]) => name)).toEqual(["network", "database", "registry", "service", "loadBalancer", "autoscaling", "serviceDiscovery"]);
   for (const [name, node] of sections) expect({ name, additionalProperties: node.additionalProperties }).toEqual({ name, additionalProperties: false });
+});
+
+test("the schema forbids unknown keys in a services entry and in its scaling, and requires only the name", () => {
+  const entry = sectionOf("services").items;
+  expect(entry?.additionalProperties).toBe(false);
+  expect(entry?.required).toEqual(["name"]);
+  expect(entry?.properties?.scaling?.additionalProperties).toBe(false);
 });
 
 test("the schema requires no setting: every field is optional", () => {

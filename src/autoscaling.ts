@@ -6,6 +6,7 @@
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { LoadBalancer } from "./load-balancer";
 import type { FargateService } from "./service";
@@ -17,6 +18,8 @@ export interface ServiceAutoscalingProps {
   readonly service: FargateService;
   /** Needed for the requestCount policy: its requests per target are the metric. @default - none */
   readonly loadBalancer?: LoadBalancer;
+  /** The service's target group, whose requests per target the requestCount policy holds. @default - the load balancer's default target group */
+  readonly targetGroup?: LbTargetGroup;
   /** Policy, target, capacity and cooldowns. @default - the lesson's: 10 requests per target, 1 to 10 tasks, 60 s cooldowns */
   readonly settings?: Partial<AutoscalingSettings>;
 }
@@ -30,6 +33,7 @@ export class ServiceAutoscaling extends Construct {
     super(scope, id);
     const settings = withDefaults(defaultSettings().autoscaling, props.settings);
     const { service, loadBalancer } = props;
+    const targetGroup = props.targetGroup ?? loadBalancer?.targetGroup;
     const range = settings[settings.policy];
     if (!(range.minCapacity <= service.desiredCount && service.desiredCount <= range.maxCapacity)) {
       throw new Error(
@@ -37,8 +41,8 @@ export class ServiceAutoscaling extends Construct {
           `capacity ${range.minCapacity} to ${range.maxCapacity}; allowed: minCapacity <= desired count <= maxCapacity`,
       );
     }
-    if (settings.policy === "requestCount" && !loadBalancer) {
-      throw new Error(`ServiceAutoscaling: autoscaling.policy "requestCount" scales on ALBRequestCountPerTarget and needs a loadBalancer; use "cpu" without one`);
+    if (settings.policy === "requestCount" && !(loadBalancer && targetGroup)) {
+      throw new Error(`ServiceAutoscaling: autoscaling.policy "requestCount" scales on ALBRequestCountPerTarget and needs a loadBalancer with the service's target group; use "cpu" without one`);
     }
 
     this.target = new AppautoscalingTarget(this, "target", {
@@ -49,10 +53,10 @@ export class ServiceAutoscaling extends Construct {
       maxCapacity: range.maxCapacity,
     });
     const metric =
-      settings.policy === "requestCount" && loadBalancer
+      settings.policy === "requestCount" && loadBalancer && targetGroup
         ? {
             predefinedMetricType: "ALBRequestCountPerTarget",
-            resourceLabel: `${loadBalancer.loadBalancer.arnSuffix}/${loadBalancer.targetGroup.arnSuffix}`,
+            resourceLabel: `${loadBalancer.loadBalancer.arnSuffix}/${targetGroup.arnSuffix}`,
           }
         : { predefinedMetricType: "ECSServiceAverageCPUUtilization" };
     this.policy = new AppautoscalingPolicy(this, "policy", {

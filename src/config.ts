@@ -13,6 +13,8 @@ import { REGIONS, defaultZones, suggestRegions } from "./regions";
 import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./settings-file";
 import { BUCKET_NAME_RULES, RESERVED_BUCKET_PREFIXES, RESERVED_BUCKET_SUFFIXES, bucketNameProblem } from "./state/bucket-name";
 import { backendProblems } from "./state/settings";
+import { httpsProblems } from "./https";
+import { serviceListProblems } from "./services";
 
 export const CONFIG_ENV = "WORKSHOP_CONFIG";
 
@@ -95,6 +97,19 @@ const tagValue = z
 /** AWS allows 50 tags on a resource; the common tags and a Name tag take 4. */
 export const MAX_EXTRA_TAGS = 46;
 
+const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const APP_NAME_RULE = "must be 2 to 32 lowercase letters, digits or hyphens, starting with a letter";
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_TAG_RULE = "must be a Docker tag: letters, digits, _ . - (at most 128)";
+/** ALB path patterns: up to 128 characters, wildcards * and ?. */
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
+const PATH_PATTERN_RULE = 'must be a path pattern starting with "/", at most 128 characters: letters, digits, _ - . $ / ~ " \' @ : + & and the wildcards * and ?';
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const DNS_NAME_RULE = 'must be a DNS name of lowercase labels separated by dots, such as "local" or "internal.example"';
+/** arn:aws:acm:<region>:<account>:certificate/<uuid> */
+export const CERTIFICATE_ARN = /^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CERTIFICATE_ARN_RULE = "must be an ACM certificate ARN: arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>";
+
 // ---------------------------------------------------------------------------------------------
 // The settings, grouped by lesson concept. Defaults are the workshop's values.
 
@@ -156,7 +171,7 @@ const registry = section(
 
 const service = section(
   {
-    appName: pattern(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "must be 2 to 32 lowercase letters, digits or hyphens, starting with a letter")
+    appName: pattern(APP_NAME, APP_NAME_RULE)
       .default("my-nginx")
       .describe('Name of the container, service and task family. @default "my-nginx"'),
     imageSource: oneOf(
@@ -167,7 +182,7 @@ const service = section(
     publicImage: pattern(/^\S+$/, "must be an image reference without spaces, such as public.ecr.aws/nginx/nginx:stable")
       .default("public.ecr.aws/nginx/nginx:stable")
       .describe('Image used when imageSource is "public". @default "public.ecr.aws/nginx/nginx:stable"'),
-    imageTag: pattern(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker tag: letters, digits, _ . - (at most 128)")
+    imageTag: pattern(IMAGE_TAG, IMAGE_TAG_RULE)
       .default("latest")
       .describe('Tag used when imageSource is "repository". @default "latest"'),
     cpu: wholeNumber(256, 16384, 256, "Task CPU units; must pair with memoryMiB as Fargate allows. @default 256"),
@@ -191,8 +206,67 @@ const loadBalancer = section(
     healthCheckPath: pattern(/^\/\S*$/, 'must be a path starting with "/"').default("/").describe('Health check path. @default "/"'),
     healthyThreshold: wholeNumber(2, 10, 3, "Healthy checks in a row before a target takes traffic. @default 3"),
     healthCheckIntervalSeconds: wholeNumber(5, 300, 6, "Seconds between health checks. @default 6"),
+    certificateArn: pattern(CERTIFICATE_ARN, CERTIFICATE_ARN_RULE)
+      .optional()
+      .describe("ACM certificate for an HTTPS listener on 443; port 80 then redirects to it. @default - none: plain HTTP, as in the lesson"),
+    extraCertificateArns: z
+      .array(pattern(CERTIFICATE_ARN, CERTIFICATE_ARN_RULE), { error: "must be a list of ACM certificate ARNs" })
+      .max(25, { error: "the HTTPS listener takes at most 25 extra certificates (ALB limit)" })
+      .default([])
+      .describe("More ACM certificates on the HTTPS listener (other domains, picked by SNI); needs certificateArn. @default []"),
+    sslPolicy: pattern(/^ELBSecurityPolicy-[A-Za-z0-9-]+$/, 'must be an ELB security policy name such as "ELBSecurityPolicy-TLS13-1-2-2021-06"')
+      .default("ELBSecurityPolicy-TLS13-1-2-2021-06")
+      .describe('TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2)'),
   },
   "The Application Load Balancer (stage alb).",
+);
+
+const optionalWholeNumber = (min: number, max: number, description: string) =>
+  z.int({ error: `must be a whole number from ${min} to ${max}` }).min(min, { error: `must be a whole number from ${min} to ${max}` }).max(max, { error: `must be a whole number from ${min} to ${max}` }).optional().describe(description);
+
+/** One service of the `services` list: what it leaves out comes from the service, loadBalancer and autoscaling sections. */
+const serviceEntry = strictGroup({
+  name: pattern(APP_NAME, APP_NAME_RULE).describe("Name of the service, its container, task family, repository and DNS name; unique in the list"),
+  imageSource: z.enum(["public", "repository"], { error: 'must be one of "public", "repository"' }).optional().describe("@default service.imageSource"),
+  publicImage: pattern(/^\S+$/, "must be an image reference without spaces").optional().describe("@default service.publicImage"),
+  imageTag: pattern(IMAGE_TAG, IMAGE_TAG_RULE).optional().describe("@default service.imageTag"),
+  containerPort: optionalWholeNumber(1, 65535, "@default service.containerPort"),
+  cpu: optionalWholeNumber(256, 16384, "@default service.cpu"),
+  memoryMiB: optionalWholeNumber(512, 122880, "@default service.memoryMiB"),
+  desiredCount: optionalWholeNumber(0, 1000, "Tasks in stages fargate and alb. @default service.desiredCount in fargate, loadBalancer.desiredCount in alb"),
+  healthCheckPath: pattern(/^\/\S*$/, 'must be a path starting with "/"').optional().describe("@default loadBalancer.healthCheckPath"),
+  paths: z
+    .array(pattern(PATH_PATTERN, PATH_PATTERN_RULE), { error: "must be a list of path patterns" })
+    .optional()
+    .describe('Path patterns the load balancer routes here, such as "/api/*"; "/" makes it the default (catch-all) service. @default [] (not routed: reached only by services that call it)'),
+  priority: optionalWholeNumber(1, 50000, "Listener rule priority. @default derived from the name (stable when the list is reordered)"),
+  calls: z.array(z.string({ error: "must be a service name" }), { error: "must be a list of service names" }).default([]).describe(
+    "Services this one connects to (needs serviceDiscovery.enable): opens their port to it and sets <NAME>_HOST, <NAME>_PORT, <NAME>_URL. @default []",
+  ),
+  useDatabase: z.boolean({ error: "must be true or false" }).optional().describe('Database access (security group, DB_* environment, password secret). @default true for the service at "/", false for the others'),
+  scaling: strictGroup({
+    policy: z.enum(["requestCount", "cpu"], { error: 'must be one of "requestCount", "cpu"' }).optional().describe('@default autoscaling.policy ("cpu" for a service without paths)'),
+    target: optionalWholeNumber(1, 100000, "@default the policy's target in the autoscaling section"),
+    minCapacity: optionalWholeNumber(0, 1000, "@default the policy's minCapacity"),
+    desiredCount: optionalWholeNumber(0, 1000, "@default the policy's desiredCount"),
+    maxCapacity: optionalWholeNumber(1, 1000, "@default the policy's maxCapacity"),
+  })
+    .optional()
+    .describe("This service's scaling in stage autoscaling. @default the autoscaling section"),
+});
+
+const services = z
+  .array(serviceEntry, { error: "must be a list of services" })
+  .min(1, { error: "must list at least one service (leave the key out for the lesson's one)" })
+  .optional()
+  .describe('Several services behind one load balancer, routed by path. @default one service from the service, loadBalancer and autoscaling sections: service.appName at "/"');
+
+const serviceDiscovery = section(
+  {
+    enable: flag(false, "A Cloud Map private DNS namespace in the VPC and an A-record service per ECS service. @default false"),
+    namespace: pattern(DNS_NAME, DNS_NAME_RULE).default("local").describe('Private DNS namespace: services are <name>.<namespace>. @default "local"'),
+  },
+  "Cloud Map service discovery (stages fargate on).",
 );
 
 const scalingRange = (min: number, desired: number, max: number, target: ReturnType<typeof wholeNumber>, what: string) =>
@@ -314,6 +388,8 @@ export const SettingsSchema = strictGroup({
       service,
       loadBalancer,
       autoscaling,
+      services,
+      serviceDiscovery,
 }).describe("Settings of the container workshop stages. Every field is optional; defaults are the lesson's values.");
 
 type ParsedSettings = z.output<typeof SettingsSchema>;
@@ -651,6 +727,7 @@ export function parseSettings(input: unknown, options: ParseOptions = {}): Setti
   checkRegistry(settings, problems);
   checkScaling(settings, problems);
   checkTags(settings, problems);
+  problems.push(...serviceListProblems(settings), ...httpsProblems(settings));
   if (problems.length > 0) throw new ConfigError(problems, source);
   return settings;
 }

@@ -1,16 +1,17 @@
 /**
  * An internet-facing Application Load Balancer in every public subnet, with an HTTP listener that forwards
  * to an ip-type target group (Fargate's awsvpc tasks register by IP). Its security group is the only one
- * that admits traffic from the internet.
+ * that admits traffic from the internet. With a certificate (src/https.ts), a 443 listener forwards instead
+ * and port 80 redirects to it. More services get their own target groups and path rules (addTarget).
  */
-import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
-import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
-import { TARGET_GROUP_SUFFIX_LENGTH, type StageNames } from "./naming";
+import { HTTPS_PORT, REDIRECT_TO_HTTPS, httpsListener } from "./https";
+import { targetGroupSuffix, type StageNames } from "./naming";
 import type { Network } from "./network";
 import { REASONS } from "./policy/reasons";
 import { waive } from "./policy/waivers";
@@ -22,8 +23,13 @@ export interface LoadBalancerProps {
   /** The network whose public subnets (at least two zones) hold the load balancer. */
   readonly network: Network;
   readonly names: StageNames;
-  /** Port the targets listen on. */
-  readonly targetPort: number;
+  /**
+   * Port the default target group's targets listen on: the service at "/".
+   * @default - no default target group: requests no path rule takes get a 404
+   */
+  readonly targetPort?: number;
+  /** Health check path of the default target group. @default settings.healthCheckPath */
+  readonly targetHealthCheckPath?: string;
   /** Listener, health check and draining. @default - the lesson's: HTTP 80, check "/" every 6 s, healthy after 3 */
   readonly settings?: Partial<LoadBalancerSettings>;
 }
@@ -31,16 +37,29 @@ export interface LoadBalancerProps {
 export class LoadBalancer extends Construct {
   readonly loadBalancer: Lb;
   readonly securityGroup: SecurityGroup;
-  readonly targetGroup: LbTargetGroup;
+  /** The default service's target group (the listener's default action); undefined without targetPort. */
+  readonly targetGroup?: LbTargetGroup;
+  /** The HTTP listener (a redirect to HTTPS when there is a certificate). */
   readonly listener: LbListener;
+  /** The HTTPS listener, when there is a certificate. */
+  readonly httpsListener?: LbListener;
+  /** The listener that forwards requests to the services and holds the path rules: HTTPS when there is one. */
+  readonly forwardingListener: LbListener;
   readonly listenerPort: number;
-  /** "http://<dns name>" (with the port when it is not 80). */
+  /** "http://<dns name>" (with the port when it is not 80), or "https://<dns name>" with a certificate. */
   readonly url: string;
+  private readonly network: Network;
+  private readonly names: StageNames;
+  private readonly settings: LoadBalancerSettings;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     const settings = withDefaults(defaultSettings().loadBalancer, props.settings);
     const { network, names, targetPort } = props;
+    this.network = network;
+    this.names = names;
+    this.settings = settings;
+    const certificateArn = settings.certificateArn;
     const zones = new Set(network.publicSubnets.map(({ zone }) => zone));
     if (zones.size < 2) {
       throw new Error(
@@ -51,7 +70,7 @@ export class LoadBalancer extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: names.of("alb"),
-      description: "Application Load Balancer: HTTP from the internet",
+      description: certificateArn ? "Application Load Balancer: HTTP and HTTPS from the internet" : "Application Load Balancer: HTTP from the internet",
       vpcId: network.vpc.id,
       tags: { Name: names.of("alb") },
     });
@@ -63,6 +82,14 @@ export class LoadBalancer extends Construct {
         description: `HTTP from the internet (${suffix})`,
       });
       waive(rule, "SG-NO-WORLD-INGRESS", REASONS.publicEntryPoint);
+      if (!certificateArn) continue;
+      const https = allowIngress(this, `ingress-https-${suffix}`, {
+        group: this.securityGroup,
+        peer,
+        port: HTTPS_PORT,
+        description: `HTTPS from the internet (${suffix})`,
+      });
+      waive(https, "SG-NO-WORLD-INGRESS", REASONS.publicEntryPoint);
     }
 
     this.loadBalancer = new Lb(this, "alb", {
@@ -78,23 +105,54 @@ export class LoadBalancer extends Construct {
     waive(this.loadBalancer, "ELB-ACCESS-LOGS", REASONS.paidMonitoring);
     waive(this.loadBalancer, "ELB-DELETION-PROTECTION", REASONS.teardown);
 
+    this.targetGroup = targetPort === undefined ? undefined : this.addTargetGroup(this, "target-group", { port: targetPort, healthCheckPath: props.targetHealthCheckPath });
+    const forward: LbListenerDefaultAction = this.targetGroup
+      ? { type: "forward", targetGroupArn: this.targetGroup.arn }
+      : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "No service at this path" } };
+
+    this.listener = new LbListener(this, "listener", {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: settings.listenerPort,
+      protocol: "HTTP",
+      defaultAction: [certificateArn ? REDIRECT_TO_HTTPS : forward],
+    });
+    if (certificateArn) {
+      this.httpsListener = httpsListener(this, "listener-https", {
+        loadBalancer: this.loadBalancer,
+        certificateArn,
+        extraCertificateArns: settings.extraCertificateArns,
+        sslPolicy: settings.sslPolicy,
+        defaultAction: forward,
+      });
+      this.url = `https://${this.loadBalancer.dnsName}`;
+    } else {
+      waive(this.listener, "ELB-HTTPS", REASONS.noCertificate);
+      this.url = `http://${this.loadBalancer.dnsName}${settings.listenerPort === 80 ? "" : `:${settings.listenerPort}`}`;
+    }
+    this.forwardingListener = this.httpsListener ?? this.listener;
+  }
+
+  /**
+   * An ip-type target group in the load balancer's VPC, created in `scope` (a service's own construct, so that
+   * its address carries the service's name). `service` goes into the name's hash, so that services on the same
+   * port get different names; the default service leaves it out and keeps the lesson's name.
+   */
+  addTargetGroup(scope: Construct, id: string, props: { port: number; healthCheckPath?: string; service?: string }): LbTargetGroup {
+    const settings = this.settings;
     // Attributes that force a new target group are hashed into its name, so a replacement gets a fresh
     // name and is created before the old one is destroyed: the listener is never left pointing at nothing.
-    const replacementKey = { port: targetPort, protocol: "HTTP", targetType: "ip" };
-    const suffix = createHash("sha256")
-      .update(JSON.stringify({ ...replacementKey, vpc: network.cidr }))
-      .digest("hex")
-      .slice(0, TARGET_GROUP_SUFFIX_LENGTH);
-    this.targetGroup = new LbTargetGroup(this, "target-group", {
-      name: names.of(suffix),
+    const replacementKey = { port: props.port, protocol: "HTTP", targetType: "ip" };
+    const suffix = targetGroupSuffix({ ...replacementKey, vpc: this.network.cidr, service: props.service });
+    const targetGroup = new LbTargetGroup(scope, id, {
+      name: this.names.of(suffix),
       port: replacementKey.port,
       protocol: replacementKey.protocol,
       targetType: replacementKey.targetType,
-      vpcId: network.vpc.id,
+      vpcId: this.network.vpc.id,
       deregistrationDelay: String(settings.deregistrationDelaySeconds),
       healthCheck: {
         enabled: true,
-        path: settings.healthCheckPath,
+        path: props.healthCheckPath ?? settings.healthCheckPath,
         protocol: "HTTP",
         matcher: "200-399",
         healthyThreshold: settings.healthyThreshold,
@@ -104,15 +162,7 @@ export class LoadBalancer extends Construct {
       },
       lifecycle: { createBeforeDestroy: true },
     });
-    waive(this.targetGroup, "ELB-TARGET-TLS", REASONS.noCertificate);
-
-    this.listener = new LbListener(this, "listener", {
-      loadBalancerArn: this.loadBalancer.arn,
-      port: settings.listenerPort,
-      protocol: "HTTP",
-      defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-    });
-    waive(this.listener, "ELB-HTTPS", REASONS.noCertificate);
-    this.url = `http://${this.loadBalancer.dnsName}${settings.listenerPort === 80 ? "" : `:${settings.listenerPort}`}`;
+    waive(targetGroup, "ELB-TARGET-TLS", settings.certificateArn ? REASONS.tlsEndsAtLoadBalancer : REASONS.noCertificate);
+    return targetGroup;
   }
 }

@@ -3,10 +3,31 @@
  * so that the stages can be deployed side by side. Config validation checks every name of every stage
  * against the limits below, so a construct never meets a name AWS would reject.
  */
+import { createHash } from "node:crypto";
 import { UserError } from "./errors";
 
 /** Characters the target group name spends on its replacement suffix (see LoadBalancer). */
 export const TARGET_GROUP_SUFFIX_LENGTH = 4;
+
+/** What forces a new target group: hashed into its name, so that a replacement gets a fresh one. */
+export interface TargetGroupKey {
+  readonly port: number;
+  readonly protocol: string;
+  readonly targetType: string;
+  /** The VPC's CIDR block. */
+  readonly vpc: string;
+  /** The service's name; the default service leaves it out and keeps the lesson's name. */
+  readonly service?: string;
+}
+
+/** The target group name's suffix: the first characters of the key's SHA-256. */
+export function targetGroupSuffix(key: TargetGroupKey): string {
+  const { port, protocol, targetType, vpc, service } = key;
+  return createHash("sha256")
+    .update(JSON.stringify({ port, protocol, targetType, vpc, ...(service !== undefined && { service }) }))
+    .digest("hex")
+    .slice(0, TARGET_GROUP_SUFFIX_LENGTH);
+}
 
 export interface NameRule {
   readonly maxLength: number;
@@ -62,6 +83,22 @@ export class StageNames {
     return `/ecs/${this.base}/${app}`;
   }
 
+  /**
+   * The unique names of one service's resources. The default service (the one at "/", the lesson's) keeps the
+   * stage's own names; every other service's names carry its name, so that the services never collide.
+   */
+  forService(app: string, isDefault: boolean): ServiceNames {
+    const own = (suffix: string) => this.of(isDefault ? suffix : `${app}-${suffix}`);
+    return {
+      taskFamily: this.of(app),
+      logGroup: this.logGroup(app),
+      repository: this.repository(app),
+      securityGroup: own("tasks"),
+      executionRole: own("task-execution"),
+      taskRole: own("task"),
+    };
+  }
+
   /** Every name the stage uses, with its kind, for validation. The target group suffix is a placeholder. */
   all(app: string, dbSubnetGroup: string): Array<{ kind: NameKind; name: string }> {
     return [
@@ -78,6 +115,26 @@ export class StageNames {
     ];
   }
 }
+
+/** The AWS names of one service's own resources. */
+export interface ServiceNames {
+  readonly taskFamily: string;
+  readonly logGroup: string;
+  readonly repository: string;
+  readonly securityGroup: string;
+  readonly executionRole: string;
+  readonly taskRole: string;
+}
+
+/** The kind of each of a service's names, for the length checks. */
+export const SERVICE_NAME_KINDS: Readonly<Record<keyof ServiceNames, NameKind>> = {
+  taskFamily: "taskFamily",
+  logGroup: "logGroup",
+  repository: "repository",
+  securityGroup: "securityGroup",
+  executionRole: "role",
+  taskRole: "role",
+};
 
 /** The lesson's stages in order; each contains everything of the one before. */
 export const STAGE_NAMES = ["vpc-only", "db", "fargate", "alb", "autoscaling"] as const;

@@ -9,13 +9,16 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { Database } from "./database";
 import { jsonDocument, taskRole, type PolicyStatement } from "./iam";
 import type { LoadBalancer } from "./load-balancer";
 import { logGroup } from "./log-group";
-import type { StageNames } from "./naming";
+import type { ServiceNames, StageNames } from "./naming";
 import type { Network } from "./network";
 import { REASONS } from "./policy/reasons";
 import { waive } from "./policy/waivers";
@@ -23,6 +26,22 @@ import type { ContainerRegistry } from "./registry";
 import { ANYWHERE_IPV4, allowConnection, allowEgress, allowIngress } from "./security-group";
 
 export type ServiceSettings = Settings["service"];
+
+/** A plain environment variable of the container. */
+export interface EnvironmentVariable {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** The ECS cluster, "<prefix>-<stage>", with Container Insights as the settings say. */
+export function ecsCluster(scope: Construct, id: string, props: { names: StageNames; settings: ServiceSettings }): EcsCluster {
+  const cluster = new EcsCluster(scope, id, {
+    name: props.names.base,
+    setting: [{ name: "containerInsights", value: props.settings.enableContainerInsights ? "enabled" : "disabled" }],
+  });
+  if (!props.settings.enableContainerInsights) waive(cluster, "ECS-CONTAINER-INSIGHTS", REASONS.paidMonitoring);
+  return cluster;
+}
 
 export interface FargateServiceProps {
   /**
@@ -38,6 +57,18 @@ export interface FargateServiceProps {
   readonly database?: Database;
   /** When given, the service registers with its target group and the tasks admit only its security group. @default - none */
   readonly loadBalancer?: LoadBalancer;
+  /** The target group the tasks register with. @default - the load balancer's default target group */
+  readonly targetGroup?: LbTargetGroup;
+  /** The path rule that ties `targetGroup` to the listener; the service waits for it. @default - none (the default action) */
+  readonly listenerRule?: LbListenerRule;
+  /** The cluster to run in. @default - a new cluster at "<id>/cluster" */
+  readonly cluster?: EcsCluster;
+  /** The service's AWS names. @default - the lesson's: names.forService(appName, true) */
+  readonly serviceNames?: ServiceNames;
+  /** Cloud Map service the tasks register their IPs with (A records). @default - none */
+  readonly discovery?: ServiceDiscoveryService;
+  /** More plain environment variables, such as the addresses of the services it calls. @default - none */
+  readonly environment?: readonly EnvironmentVariable[];
   /**
    * Admit the container port from 0.0.0.0/0 and give the tasks a public IP in the public subnets, even with NAT,
    * so the lesson can browse to a task. @default false
@@ -69,6 +100,9 @@ export class FargateService extends Construct {
     super(scope, id);
     const settings = withDefaults(defaultSettings().service, props.settings);
     const { network, names, registry, database, loadBalancer } = props;
+    const own = props.serviceNames ?? names.forService(settings.appName, true);
+    const targetGroup = props.targetGroup ?? loadBalancer?.targetGroup;
+    if (loadBalancer && !targetGroup) throw new Error(`FargateService ${settings.appName}: the load balancer has no default target group; pass targetGroup`);
     this.containerName = settings.appName;
     this.containerPort = settings.containerPort;
     this.desiredCount = props.desiredCount ?? settings.desiredCount;
@@ -77,12 +111,8 @@ export class FargateService extends Construct {
     this.assignPublicIp = subnets === network.publicSubnets;
     this.image = settings.imageSource === "repository" ? registry.imageUri(settings.imageTag) : settings.publicImage;
 
-    this.cluster = new EcsCluster(this, "cluster", {
-      name: names.base,
-      setting: [{ name: "containerInsights", value: settings.enableContainerInsights ? "enabled" : "disabled" }],
-    });
-    if (!settings.enableContainerInsights) waive(this.cluster, "ECS-CONTAINER-INSIGHTS", REASONS.paidMonitoring);
-    this.logGroup = logGroup(this, "log-group", { name: names.logGroup(settings.appName), retentionDays: settings.logRetentionDays });
+    this.cluster = props.cluster ?? ecsCluster(this, "cluster", { names, settings });
+    this.logGroup = logGroup(this, "log-group", { name: own.logGroup, retentionDays: settings.logRetentionDays });
 
     const statements: PolicyStatement[] = [
       { Sid: "EcrToken", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
@@ -97,18 +127,29 @@ export class FargateService extends Construct {
       statements.push({ Sid: "ReadDatabasePassword", Action: ["secretsmanager:GetSecretValue"], Resource: database.masterPasswordSecretArn });
     }
     this.executionRole = taskRole(this, "execution-role", {
-      name: names.of("task-execution"),
+      name: own.executionRole,
       description: "ECS pulls the image, writes logs and reads the database password for the tasks",
       statements,
     });
     this.taskRole = taskRole(this, "task-role", {
-      name: names.of("task"),
+      name: own.taskRole,
       description: "The app's own AWS permissions: none by default",
       statements: [],
     });
 
+    const environment: EnvironmentVariable[] = [
+      ...(database
+        ? [
+            { name: "DB_HOST", value: database.instance.address },
+            { name: "DB_PORT", value: String(database.port) },
+            { name: "DB_NAME", value: database.databaseName },
+            { name: "DB_USER", value: database.masterUsername },
+          ]
+        : []),
+      ...(props.environment ?? []),
+    ];
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
-      family: names.of(settings.appName),
+      family: own.taskFamily,
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
       cpu: String(settings.cpu),
@@ -126,24 +167,17 @@ export class FargateService extends Construct {
             logDriver: "awslogs",
             options: { "awslogs-group": this.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": settings.appName },
           },
-          ...(database && {
-            environment: [
-              { name: "DB_HOST", value: database.instance.address },
-              { name: "DB_PORT", value: String(database.port) },
-              { name: "DB_NAME", value: database.databaseName },
-              { name: "DB_USER", value: database.masterUsername },
-            ],
-            secrets: [{ name: "DB_PASSWORD", valueFrom: `${database.masterPasswordSecretArn}:password::` }],
-          }),
+          ...(environment.length > 0 && { environment }),
+          ...(database && { secrets: [{ name: "DB_PASSWORD", valueFrom: `${database.masterPasswordSecretArn}:password::` }] }),
         },
       ]),
     });
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
-      name: names.of("tasks"),
-      description: "Fargate tasks of the service",
+      name: own.securityGroup,
+      description: props.serviceNames ? `Fargate tasks of the service ${settings.appName}` : "Fargate tasks of the service",
       vpcId: network.vpc.id,
-      tags: { Name: names.of("tasks") },
+      tags: { Name: own.securityGroup },
     });
     const egress = allowEgress(this, "egress-https", {
       group: this.securityGroup,
@@ -169,7 +203,8 @@ export class FargateService extends Construct {
         description: "Traffic and health checks from the load balancer",
       });
     }
-    database?.allowFrom("tasks", this.securityGroup);
+    // The database's rules are named after the client group's role: "tasks" for the lesson's service.
+    database?.allowFrom(own.securityGroup.slice(names.base.length + 1), this.securityGroup);
 
     this.service = new EcsService(this, "service", {
       name: settings.appName,
@@ -188,12 +223,14 @@ export class FargateService extends Construct {
       },
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      ...(loadBalancer && {
-        loadBalancer: [{ targetGroupArn: loadBalancer.targetGroup.arn, containerName: settings.appName, containerPort: settings.containerPort }],
-        healthCheckGracePeriodSeconds: 30,
-        // Creating the service before the listener fails: "target group has no associated load balancer".
-        dependsOn: [loadBalancer.listener],
-      }),
+      ...(loadBalancer &&
+        targetGroup && {
+          loadBalancer: [{ targetGroupArn: targetGroup.arn, containerName: settings.appName, containerPort: settings.containerPort }],
+          healthCheckGracePeriodSeconds: 30,
+          // Creating the service before the listener fails: "target group has no associated load balancer".
+          dependsOn: [loadBalancer.forwardingListener, ...(props.listenerRule ? [props.listenerRule] : [])],
+        }),
+      ...(props.discovery && { serviceRegistries: { registryArn: props.discovery.arn } }),
       ...(props.autoscaled && { lifecycle: { ignoreChanges: ["desired_count"] } }),
     });
     waive(this.taskDefinition, "ECS-READONLY-ROOT", REASONS.stockImage);

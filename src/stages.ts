@@ -5,14 +5,17 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ServiceAutoscaling } from "./autoscaling";
+import type { ServiceAutoscaling } from "./autoscaling";
 import type { Settings } from "./config";
 import { Database } from "./database";
 import { LoadBalancer } from "./load-balancer";
 import { STAGE_NAMES, StageNames, type StageName } from "./naming";
 import { Network } from "./network";
-import { ContainerRegistry } from "./registry";
-import { FargateService } from "./service";
+import { addMicroservices, servicesOutput, type DeployedService } from "./microservices";
+import type { ContainerRegistry } from "./registry";
+import type { FargateService } from "./service";
+import { ServiceDiscovery } from "./service-discovery";
+import { resolveServices } from "./services";
 import { configureStateBackend } from "./state/backend";
 
 export { STAGE_NAMES, type StageName } from "./naming";
@@ -43,10 +46,15 @@ export class WorkshopStage extends TerraformStack {
   readonly names: StageNames;
   readonly network: Network;
   readonly database?: Database;
+  /** The default service's (or the first one's) repository. */
   readonly registry?: ContainerRegistry;
+  /** The default service (the one at "/"), or the first when none is. */
   readonly service?: FargateService;
   readonly loadBalancer?: LoadBalancer;
+  /** The default service's (or the first one's) scaling. */
   readonly autoscaling?: ServiceAutoscaling;
+  /** Every service, in the settings' order; `registry`, `service` and `autoscaling` are the default service's. */
+  readonly services: DeployedService[] = [];
 
   constructor(scope: Construct, stage: StageName, props: WorkshopStageProps) {
     super(scope, stage);
@@ -86,52 +94,49 @@ export class WorkshopStage extends TerraformStack {
     );
     if (!has("fargate")) return;
 
-    const { service: app, autoscaling: scaling } = settings;
-    const registry = new ContainerRegistry(this, "registry", {
-      names: this.names,
-      appName: app.appName,
-      region: settings.region,
-      settings: settings.registry,
-    });
-    this.registry = registry;
-    this.output("repository_url", registry.repositoryUrl, "ECR repository: <account>.dkr.ecr.<region>.amazonaws.com/<repository>");
-    this.output("docker_login_command", registry.loginCommand, "Logs Docker in to the repository's registry");
-    this.output("docker_tag_command", registry.tagCommand(app.imageTag), `Tags the local image ${app.appName}:latest for the repository`);
-    this.output("docker_push_command", registry.pushCommand(app.imageTag), "Pushes the tagged image");
-
     // From alb on, the tasks sit behind a load balancer (in private subnets when NAT is on); before it, the
     // lesson browses to a task's public IP, so in fargate they stay public even with NAT.
+    const specs = resolveServices(settings);
+    const defaultService = specs.find((spec) => spec.isDefault);
     const loadBalancer = has("alb")
       ? new LoadBalancer(this, "load-balancer", {
           network: this.network,
           names: this.names,
-          targetPort: app.containerPort,
+          targetPort: defaultService?.container.containerPort,
+          targetHealthCheckPath: defaultService?.healthCheckPath,
           settings: settings.loadBalancer,
         })
       : undefined;
     this.loadBalancer = loadBalancer;
-    const autoscaled = has("autoscaling");
-    const desiredCount = autoscaled ? scaling[scaling.policy].desiredCount : loadBalancer ? settings.loadBalancer.desiredCount : app.desiredCount;
-    this.service = new FargateService(this, "service", {
+    const discovery = settings.serviceDiscovery.enable
+      ? new ServiceDiscovery(this, "service-discovery", { network: this.network, settings: settings.serviceDiscovery })
+      : undefined;
+    this.services = addMicroservices(this, {
       network: this.network,
       names: this.names,
-      region: settings.region,
-      registry,
+      settings,
+      services: specs,
       database,
       loadBalancer,
-      openToInternet: !loadBalancer,
-      desiredCount,
-      autoscaled,
-      settings: app,
+      autoscaled: has("autoscaling"),
+      discovery,
     });
-    this.output("cluster_name", this.service.cluster.name, "ECS cluster");
-    this.output("service_name", this.service.service.name, "ECS service");
+    // The lesson's outputs describe the default service (or the first, when none is at "/").
+    const main = this.services.find(({ spec }) => spec.isDefault) ?? this.services[0];
+    const { registry, service, spec } = main;
+    this.registry = registry;
+    this.service = service;
+    this.autoscaling = main.autoscaling;
+    this.output("repository_url", registry.repositoryUrl, "ECR repository: <account>.dkr.ecr.<region>.amazonaws.com/<repository>");
+    this.output("docker_login_command", registry.loginCommand, "Logs Docker in to the repository's registry");
+    this.output("docker_tag_command", registry.tagCommand(spec.container.imageTag), `Tags the local image ${spec.name}:latest for the repository`);
+    this.output("docker_push_command", registry.pushCommand(spec.container.imageTag), "Pushes the tagged image");
+    this.output("cluster_name", service.cluster.name, "ECS cluster");
+    this.output("service_name", service.service.name, "ECS service");
+    if (settings.services || discovery) this.output("service_details", servicesOutput(this.services, loadBalancer, discovery), "Each service: ECS service, repository and docker commands, paths and URL, DNS name");
     if (!loadBalancer) return;
 
     this.output("load_balancer_url", loadBalancer.url, "Open this in a browser");
-    if (!autoscaled) return;
-
-    this.autoscaling = new ServiceAutoscaling(this, "autoscaling", { service: this.service, loadBalancer, settings: scaling });
   }
 
   private output(id: string, value: unknown, description: string): TerraformOutput {

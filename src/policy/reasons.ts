@@ -8,6 +8,7 @@ export const REASONS = {
   awsOwnedKeys: "AWS-owned encryption keys: a customer managed KMS key costs money and the lesson does not need its controls",
   shortLogRetention: "Lesson profile: logs are kept for days, not a year (service.logRetentionDays)",
   noCertificate: "The lesson has no domain and no certificate, so it serves plain HTTP",
+  tlsEndsAtLoadBalancer: "TLS ends at the load balancer; inside the VPC the tasks serve plain HTTP, as the stock image does",
   publicEntryPoint: "The load balancer is the lesson's deliberate entry point from the internet",
   egressWithoutEndpoints: "Tasks reach ECR, CloudWatch Logs and Secrets Manager over HTTPS; VPC endpoints would cost more than the lesson",
   stockImage: "The stock nginx image writes to its root filesystem (cache, pid file)",

@@ -1,0 +1,236 @@
+/**
+ * The services a stage runs, from the settings: the `services` list, each entry completed from the service,
+ * loadBalancer and autoscaling sections, or, without a list, the lesson's one service (service.appName at "/",
+ * with the database). `resolveServices` gives every service with every value filled in; `serviceListProblems`
+ * checks the list as a whole (names, paths, priorities, calls, sizes, name lengths).
+ */
+import { fargateMemoryOptions, show, type Settings } from "./config";
+import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "./naming";
+import { DEFAULT_PATH, MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER, derivedPriority, patternsOverlap } from "./path-routing";
+
+type ServiceEntry = NonNullable<Settings["services"]>[number];
+type ScalingPolicy = Settings["autoscaling"]["policy"];
+
+/** One service with every value decided. */
+export interface ServiceSpec {
+  readonly name: string;
+  /** The service at "/": the listener's default action, and the lesson's construct ids (so its addresses). */
+  readonly isDefault: boolean;
+  /** Path patterns of its listener rule; empty for the default service and for services without paths. */
+  readonly paths: string[];
+  /** The load balancer sends it requests: it is the default service or has paths. */
+  readonly routed: boolean;
+  /** Its listener rule's priority; undefined when it has no rule. */
+  readonly priority?: number;
+  /** Names of the services it connects to. */
+  readonly calls: string[];
+  readonly useDatabase: boolean;
+  /** Image, size and port, with the cluster-wide values of the service section. */
+  readonly container: Settings["service"];
+  /** Tasks in fargate and alb when the entry sets it; otherwise the stage's default decides. */
+  readonly desiredCount?: number;
+  readonly healthCheckPath: string;
+  /** Its scaling: the autoscaling section with this service's policy and range. */
+  readonly scaling: Settings["autoscaling"];
+}
+
+/** The services of the settings, in list order. */
+export function resolveServices(settings: Settings): ServiceSpec[] {
+  const entries: ServiceEntry[] = settings.services ?? [{ name: settings.service.appName, paths: [DEFAULT_PATH], calls: [], useDatabase: true }];
+  return entries.map((entry) => resolveOne(settings, entry));
+}
+
+function resolveOne(settings: Settings, entry: ServiceEntry): ServiceSpec {
+  const { service, loadBalancer, autoscaling } = settings;
+  const given = entry.paths ?? [];
+  const isDefault = given.includes(DEFAULT_PATH);
+  const paths = given.filter((path) => path !== DEFAULT_PATH);
+  const routed = isDefault || paths.length > 0;
+  // A service nobody routes to has no requests per target to scale on, so it scales on CPU unless told otherwise.
+  const policy: ScalingPolicy = entry.scaling?.policy ?? (routed ? autoscaling.policy : "cpu");
+  const range = autoscaling[policy];
+  const pick = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+  return {
+    name: entry.name,
+    isDefault,
+    paths,
+    routed,
+    priority: paths.length > 0 ? pick(entry.priority, derivedPriority(entry.name)) : undefined,
+    calls: entry.calls,
+    useDatabase: pick(entry.useDatabase, isDefault),
+    container: {
+      ...service,
+      appName: entry.name,
+      imageSource: pick(entry.imageSource, service.imageSource),
+      publicImage: pick(entry.publicImage, service.publicImage),
+      imageTag: pick(entry.imageTag, service.imageTag),
+      containerPort: pick(entry.containerPort, service.containerPort),
+      cpu: pick(entry.cpu, service.cpu),
+      memoryMiB: pick(entry.memoryMiB, service.memoryMiB),
+    },
+    desiredCount: entry.desiredCount,
+    healthCheckPath: pick(entry.healthCheckPath, loadBalancer.healthCheckPath),
+    scaling: {
+      ...autoscaling,
+      policy,
+      [policy]: {
+        target: pick(entry.scaling?.target, range.target),
+        minCapacity: pick(entry.scaling?.minCapacity, range.minCapacity),
+        desiredCount: pick(entry.scaling?.desiredCount, range.desiredCount),
+        maxCapacity: pick(entry.scaling?.maxCapacity, range.maxCapacity),
+      },
+    },
+  };
+}
+
+/** Every problem of the services list, as "<setting>: <value> <what is wrong>; <what is allowed>". */
+export function serviceListProblems(settings: Settings): string[] {
+  const entries = settings.services;
+  if (!entries) return [];
+  const problems: string[] = [];
+  const specs = entries.map((entry) => resolveOne(settings, entry));
+  const at = (i: number) => `services[${i}]`;
+  const firstIndex = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const first = firstIndex.get(entry.name);
+    if (first === undefined) firstIndex.set(entry.name, i);
+    else problems.push(`${at(i)}.name: ${show(entry.name)} is also the name of ${at(first)}; each service needs its own name`);
+  });
+
+  const defaults = specs.map((spec, i) => (spec.isDefault ? i : -1)).filter((i) => i >= 0);
+  for (const i of defaults.slice(1)) {
+    problems.push(`${at(i)}.paths: ${show(DEFAULT_PATH)} is already the default service ${show(entries[defaults[0]].name)}; only one service may be at "/"`);
+  }
+  problems.push(...pathProblems(entries), ...priorityProblems(specs), ...targetGroupProblems(settings, specs));
+  const rules = specs.filter((spec) => spec.priority !== undefined).length;
+  if (rules > MAX_RULES_PER_LISTENER) {
+    problems.push(`services: ${rules} services with paths need ${rules} listener rules; a listener takes at most ${MAX_RULES_PER_LISTENER}`);
+  }
+
+  specs.forEach((spec, i) => {
+    if (entries[i].priority !== undefined && spec.priority === undefined) {
+      problems.push(
+        `${at(i)}.priority: ${entries[i].priority} orders a listener rule, and this service has none: ` +
+          `only a service with path patterns other than "/" gets one (the service at "/" is the listener's default action)`,
+      );
+    }
+    spec.calls.forEach((callee, j) => {
+      if (spec.calls.indexOf(callee) !== j) problems.push(`${at(i)}.calls[${j}]: ${show(callee)} is listed twice; list each service once`);
+    });
+    for (const callee of spec.calls) {
+      if (callee === spec.name) problems.push(`${at(i)}.calls: ${show(callee)} is the service itself; list the other services it connects to`);
+      else if (!firstIndex.has(callee)) {
+        problems.push(`${at(i)}.calls: ${show(callee)} is not a service in the list; allowed: ${[...firstIndex.keys()].filter((n) => n !== spec.name).map((n) => show(n)).join(", ")}`);
+      }
+    }
+    if (spec.calls.length > 0 && !settings.serviceDiscovery.enable) {
+      problems.push(
+        `${at(i)}.calls: ${show(spec.calls)} needs serviceDiscovery.enable: true, which gives each service the DNS name its callers use; enable it or leave calls empty`,
+      );
+    }
+    const { cpu, memoryMiB } = spec.container;
+    const options = fargateMemoryOptions(cpu);
+    if (options.length === 0) problems.push(`${at(i)}.cpu: ${cpu} is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384`);
+    else if (!options.includes(memoryMiB)) problems.push(`${at(i)}.memoryMiB: ${memoryMiB} does not pair with cpu ${cpu} on Fargate; allowed: ${options.join(", ")}`);
+    if (entries[i].scaling?.policy === "requestCount" && !spec.routed) {
+      problems.push(`${at(i)}.scaling.policy: "requestCount" scales on the load balancer's requests, and this service has no paths; use "cpu" or give it paths`);
+    }
+    const range = spec.scaling[spec.scaling.policy];
+    if (!(range.minCapacity <= range.desiredCount && range.desiredCount <= range.maxCapacity)) {
+      problems.push(
+        `${at(i)}.scaling: minCapacity ${range.minCapacity}, desiredCount ${range.desiredCount}, maxCapacity ${range.maxCapacity} must satisfy minCapacity <= desiredCount <= maxCapacity`,
+      );
+    }
+    if (settings.registry.imageTagMutability === "IMMUTABLE" && spec.container.imageTag === "latest" && entries[i].imageTag !== undefined) {
+      problems.push(`${at(i)}.imageTag: "latest" cannot be pushed twice with registry.imageTagMutability "IMMUTABLE"; use a version such as "v1"`);
+    }
+    problems.push(...nameLengthProblems(settings, spec, at(i)));
+  });
+  return problems;
+}
+
+function pathProblems(entries: readonly ServiceEntry[]): string[] {
+  const problems: string[] = [];
+  const seen: Array<{ path: string; where: string }> = [];
+  entries.forEach((entry, i) => {
+    const paths = entry.paths ?? [];
+    const patterns = paths.filter((path) => path !== DEFAULT_PATH);
+    if (paths.includes(DEFAULT_PATH) && patterns.length > 0) {
+      problems.push(`services[${i}].paths: ${show(paths)} mixes "/" (every request no rule takes) with patterns; the default service takes only "/"`);
+    }
+    if (patterns.length > MAX_CONDITION_VALUES_PER_RULE) {
+      problems.push(
+        `services[${i}].paths: ${patterns.length} patterns; a listener rule holds at most ${MAX_CONDITION_VALUES_PER_RULE}, so use wildcards ("/api/*") or fewer patterns`,
+      );
+    }
+    patterns.forEach((path, j) => {
+      const where = `services[${i}].paths[${j}]`;
+      const clash = seen.find((other) => patternsOverlap(other.path, path));
+      if (clash) {
+        problems.push(
+          `${where}: ${show(path)} ${clash.path === path ? "repeats" : "overlaps"} ${clash.where} ${show(clash.path)}: a request could match both; ` +
+            `give each path to one service (patterns must not overlap, so that rule order never matters)`,
+        );
+      } else seen.push({ path, where });
+    });
+  });
+  return problems;
+}
+
+/** Target group names carry a 4-character hash (see LoadBalancer.addTargetGroup); two routed services must not share one. */
+function targetGroupProblems(settings: Settings, specs: readonly ServiceSpec[]): string[] {
+  const problems: string[] = [];
+  const taken = new Map<string, string>();
+  specs.forEach((spec, i) => {
+    if (!spec.routed) return;
+    const suffix = targetGroupSuffix({
+      port: spec.container.containerPort,
+      protocol: "HTTP",
+      targetType: "ip",
+      vpc: settings.network.cidr,
+      service: spec.isDefault ? undefined : spec.name,
+    });
+    const other = taken.get(suffix);
+    if (other !== undefined) {
+      problems.push(
+        `services[${i}].name: ${show(spec.name)} gets the same target group name "<prefix>-<stage>-${suffix}" as ${show(other)} ` +
+          `(a 4-character hash of name, port and VPC); rename one of them or change its containerPort`,
+      );
+    } else taken.set(suffix, spec.name);
+  });
+  return problems;
+}
+
+function priorityProblems(specs: readonly ServiceSpec[]): string[] {
+  const problems: string[] = [];
+  const taken = new Map<number, string>();
+  specs.forEach((spec, i) => {
+    if (spec.priority === undefined) return;
+    const other = taken.get(spec.priority);
+    if (other !== undefined && other !== spec.name) {
+      problems.push(
+        `services[${i}].priority: ${spec.priority} (for ${show(spec.name)}) is also the priority of ${show(other)}; ` +
+          `give one of them an explicit priority from 1 to 50000 that no other service has`,
+      );
+    } else taken.set(spec.priority, spec.name);
+  });
+  return problems;
+}
+
+/** Names a non-default service adds: the same kinds as the lesson's, with its name in them, in every stage. */
+function nameLengthProblems(settings: Settings, spec: ServiceSpec, where: string): string[] {
+  const names = STAGE_NAMES.flatMap((stage) => {
+    const own = new StageNames(settings.namePrefix, stage).forService(spec.name, spec.isDefault);
+    return (Object.keys(SERVICE_NAME_KINDS) as Array<keyof ServiceNames>).map((key) => ({ stage, kind: SERVICE_NAME_KINDS[key], name: own[key] }));
+  });
+  // The name furthest over its limit decides how long the service name may be.
+  const excess = ({ kind, name }: { kind: keyof typeof NAME_RULES; name: string }) => name.length - NAME_RULES[kind].maxLength;
+  const tooLong = names.reduce((a, b) => (excess(b) > excess(a) ? b : a));
+  if (excess(tooLong) <= 0) return [];
+  const max = NAME_RULES[tooLong.kind].maxLength;
+  const room = spec.name.length - (tooLong.name.length - max);
+  return [
+    `${where}.name: ${show(spec.name)} makes the ${tooLong.stage} ${tooLong.kind} name ${show(tooLong.name)} ${tooLong.name.length} characters; ` +
+      `AWS allows ${max}, so with namePrefix ${show(settings.namePrefix)} the name may have at most ${room}`,
+  ];
+}

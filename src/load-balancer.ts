@@ -24,6 +24,8 @@ export interface LoadBalancerProps {
   readonly names: StageNames;
   /** Port the targets listen on. */
   readonly targetPort: number;
+  /** "ip" for awsvpc tasks (Fargate), "instance" for bridge tasks on EC2, registered by instance and host port. @default "ip" */
+  readonly targetType?: "ip" | "instance";
   /** Listener, health check and draining. @default - the lesson's: HTTP 80, check "/" every 6 s, healthy after 3 */
   readonly settings?: Partial<LoadBalancerSettings>;
 }
@@ -80,7 +82,7 @@ export class LoadBalancer extends Construct {
 
     // Attributes that force a new target group are hashed into its name, so a replacement gets a fresh
     // name and is created before the old one is destroyed: the listener is never left pointing at nothing.
-    const replacementKey = { port: targetPort, protocol: "HTTP", targetType: "ip" };
+    const replacementKey = { port: targetPort, protocol: "HTTP", targetType: props.targetType ?? "ip" };
     const suffix = createHash("sha256")
       .update(JSON.stringify({ ...replacementKey, vpc: network.cidr }))
       .digest("hex")

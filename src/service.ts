@@ -12,6 +12,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { Database } from "./database";
+import { DYNAMIC_HOST_PORTS, Ec2Capacity, type Ec2CapacitySettings } from "./ec2-capacity";
 import { jsonDocument, taskRole, type PolicyStatement } from "./iam";
 import type { LoadBalancer } from "./load-balancer";
 import { logGroup } from "./log-group";
@@ -49,6 +50,8 @@ export interface FargateServiceProps {
   readonly autoscaled?: boolean;
   /** App name, image, size, logs. @default - the lesson's: my-nginx, public nginx image, 256 CPU / 512 MiB, port 80 */
   readonly settings?: Partial<ServiceSettings>;
+  /** The instances when settings.launchType is "EC2". @default - the lesson's: 2 t3.small, up to 4 */
+  readonly ec2Capacity?: Partial<Ec2CapacitySettings>;
 }
 
 export class FargateService extends Construct {
@@ -64,6 +67,8 @@ export class FargateService extends Construct {
   readonly image: string;
   readonly desiredCount: number;
   readonly assignPublicIp: boolean;
+  /** The instances the tasks run on with launch type "EC2"; their security group is then `securityGroup`. */
+  readonly ec2Capacity?: Ec2Capacity;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -82,6 +87,12 @@ export class FargateService extends Construct {
       setting: [{ name: "containerInsights", value: settings.enableContainerInsights ? "enabled" : "disabled" }],
     });
     if (!settings.enableContainerInsights) waive(this.cluster, "ECS-CONTAINER-INSIGHTS", REASONS.paidMonitoring);
+    // On EC2, tasks share their instance's network (bridge): the instances' group is the tasks' group.
+    const ec2 =
+      settings.launchType === "EC2"
+        ? new Ec2Capacity(this, "ec2-capacity", { network, names, cluster: this.cluster, subnets, assignPublicIp: this.assignPublicIp, settings: props.ec2Capacity })
+        : undefined;
+    this.ec2Capacity = ec2;
     this.logGroup = logGroup(this, "log-group", { name: names.logGroup(settings.appName), retentionDays: settings.logRetentionDays });
 
     const statements: PolicyStatement[] = [
@@ -109,19 +120,21 @@ export class FargateService extends Construct {
 
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family: names.of(settings.appName),
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
+      requiresCompatibilities: [ec2 ? "EC2" : "FARGATE"],
+      networkMode: ec2 ? "bridge" : "awsvpc",
       cpu: String(settings.cpu),
       memory: String(settings.memoryMiB),
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: ec2?.cpuArchitecture ?? "X86_64" },
       containerDefinitions: jsonDocument([
         {
           name: settings.appName,
           image: this.image,
           essential: true,
-          portMappings: [{ containerPort: settings.containerPort, protocol: "tcp" }],
+          // On EC2 behind a load balancer, Docker picks a free host port (0: dynamic), so tasks share an instance;
+          // browsed to directly, the task takes the container port on its instance.
+          portMappings: [{ containerPort: settings.containerPort, protocol: "tcp", ...(ec2 && { hostPort: loadBalancer ? 0 : settings.containerPort }) }],
           logConfiguration: {
             logDriver: "awslogs",
             options: { "awslogs-group": this.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": settings.appName },
@@ -139,19 +152,20 @@ export class FargateService extends Construct {
       ]),
     });
 
-    this.securityGroup = new SecurityGroup(this, "security-group", {
+    this.securityGroup = ec2?.securityGroup ?? new SecurityGroup(this, "security-group", {
       name: names.of("tasks"),
       description: "Fargate tasks of the service",
       vpcId: network.vpc.id,
       tags: { Name: names.of("tasks") },
     });
-    const egress = allowEgress(this, "egress-https", {
+    // EC2 instances have an HTTPS egress rule of their own (Ec2Capacity).
+    const egress = ec2 ? undefined : allowEgress(this, "egress-https", {
       group: this.securityGroup,
       peer: ANYWHERE_IPV4,
       port: 443,
       description: "HTTPS: image pulls, logs and the database secret",
     });
-    waive(egress, "SG-NO-WORLD-EGRESS", REASONS.egressWithoutEndpoints);
+    if (egress) waive(egress, "SG-NO-WORLD-EGRESS", REASONS.egressWithoutEndpoints);
     if (props.openToInternet) {
       const open = allowIngress(this, "ingress-from-anywhere", {
         group: this.securityGroup,
@@ -165,7 +179,7 @@ export class FargateService extends Construct {
       allowConnection(this, "from-load-balancer", {
         from: loadBalancer.securityGroup,
         to: this.securityGroup,
-        port: settings.containerPort,
+        ...(ec2 ? { port: DYNAMIC_HOST_PORTS.from, toPort: DYNAMIC_HOST_PORTS.to } : { port: settings.containerPort }),
         description: "Traffic and health checks from the load balancer",
       });
     }
@@ -175,17 +189,21 @@ export class FargateService extends Construct {
       name: settings.appName,
       cluster: this.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
-      launchType: "FARGATE",
+      ...(ec2 ? { capacityProviderStrategy: [ec2.strategy] } : { launchType: "FARGATE" }),
       desiredCount: this.desiredCount,
       deploymentController: { type: "ECS" },
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
-      networkConfiguration: {
-        subnets: subnets.map(({ subnet }) => subnet.id),
-        securityGroups: [this.securityGroup.id],
-        assignPublicIp: this.assignPublicIp,
-      },
+      ...(ec2
+        ? { orderedPlacementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }] }
+        : {
+            networkConfiguration: {
+              subnets: subnets.map(({ subnet }) => subnet.id),
+              securityGroups: [this.securityGroup.id],
+              assignPublicIp: this.assignPublicIp,
+            },
+          }),
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       ...(loadBalancer && {
@@ -194,10 +212,12 @@ export class FargateService extends Construct {
         // Creating the service before the listener fails: "target group has no associated load balancer".
         dependsOn: [loadBalancer.listener],
       }),
+      // The capacity provider must be attached to the cluster before a service can use it.
+      ...(ec2 && { dependsOn: [...(loadBalancer ? [loadBalancer.listener] : []), ec2.clusterCapacityProviders] }),
       ...(props.autoscaled && { lifecycle: { ignoreChanges: ["desired_count"] } }),
     });
     waive(this.taskDefinition, "ECS-READONLY-ROOT", REASONS.stockImage);
-    if (this.assignPublicIp) {
+    if (this.assignPublicIp && !ec2) {
       waive(
         this.service,
         "ECS-NO-PUBLIC-IP",

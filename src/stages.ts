@@ -106,6 +106,7 @@ export class WorkshopStage extends TerraformStack {
           network: this.network,
           names: this.names,
           targetPort: app.containerPort,
+          ...(app.launchType === "EC2" && { targetType: "instance" as const }),
           settings: settings.loadBalancer,
         })
       : undefined;
@@ -123,6 +124,7 @@ export class WorkshopStage extends TerraformStack {
       desiredCount,
       autoscaled,
       settings: app,
+      ec2Capacity: settings.ec2Capacity,
     });
     this.output("cluster_name", this.service.cluster.name, "ECS cluster");
     this.output("service_name", this.service.service.name, "ECS service");

@@ -18,6 +18,8 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { parseSettings, type SettingsInput } from "../src/config";
 import { ECS_REGISTERED_MEMORY_RATIO, cpuArchitecture, isGraviton } from "../src/ec2-instance-types";
+import { HOURS_PER_MONTH, PRICES, cost } from "../src/review/cost";
+import type { PlanJson } from "../src/review/plan";
 import type { StageName } from "../src/stages";
 import { decodeJsonencode } from "./support/hcl";
 import { securityGraph } from "./support/security-graph";
@@ -272,5 +274,54 @@ describe("settings errors", () => {
   test("an unknown launch type or key of ec2Capacity is refused with what is allowed", () => {
     expect(() => parseSettings({ service: { launchType: "EXTERNAL" } })).toThrow(/service\.launchType: "EXTERNAL" must be one of "FARGATE", "EC2"/);
     expect(() => parseSettings({ ec2Capacity: { desired: 2 } })).toThrow(/ec2Capacity\.desired: unknown setting; allowed here: instanceType, minSize, desiredCapacity, maxSize/);
+  });
+});
+
+describe("the plan review's cost of the instances", () => {
+  const eu = PRICES["eu-west-1"];
+  const monthly = (hourly: number) => Math.round(hourly * HOURS_PER_MONTH * 100) / 100;
+  /** A plan creating a launch template and a group of `instances` from it, the group finding it by configuration reference. */
+  const planOf = (instanceType: string, publicIp: boolean, instances = 2): PlanJson => ({
+    format_version: "1.2",
+    configuration: {
+      provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "eu-west-1" } } } },
+      root_module: { resources: [{ address: "aws_autoscaling_group.g", expressions: { launch_template: [{ id: { references: ["aws_launch_template.t.id", "aws_launch_template.t"] } }] } }] },
+    },
+    resource_changes: [
+      {
+        address: "aws_launch_template.t",
+        mode: "managed",
+        type: "aws_launch_template",
+        name: "t",
+        change: {
+          actions: ["create"],
+          before: null,
+          after: { instance_type: instanceType, block_device_mappings: [{ ebs: [{ volume_size: 30 }] }], network_interfaces: [{ associate_public_ip_address: String(publicIp) }] },
+          after_unknown: { id: true },
+        },
+      },
+      {
+        address: "aws_autoscaling_group.g",
+        mode: "managed",
+        type: "aws_autoscaling_group",
+        name: "g",
+        change: { actions: ["create"], before: null, after: { desired_capacity: instances, launch_template: [{}] }, after_unknown: { launch_template: [{ id: true }] } },
+      },
+    ],
+  });
+
+  test("prices the desired capacity of the launch template's type, its gp3 root volumes and public IPs", () => {
+    const c = cost(planOf("t3.small", true));
+    expect(c.lines).toEqual([
+      { address: "aws_autoscaling_group.g", item: "EC2: 2 x t3.small", monthly: monthly(2 * eu.ec2Hour["t3.small"]) },
+      { address: "aws_autoscaling_group.g", item: "EBS gp3: 2 x 30 GiB", monthly: Math.round(2 * 30 * eu.ebsGp3GbMonth * 100) / 100 },
+      { address: "aws_autoscaling_group.g", item: "public IPv4: 2 instance(s) with a public IP", monthly: monthly(2 * eu.publicIpv4Hour) },
+    ]);
+    expect(c.unpriced).toEqual([]);
+  });
+
+  test("instances without public IPs pay none, and a type without a price is named as unpriced", () => {
+    expect(cost(planOf("t4g.small", false, 3)).lines.map((l) => l.item)).toEqual(["EC2: 3 x t4g.small", "EBS gp3: 3 x 30 GiB"]);
+    expect(cost(planOf("m8g.large", false)).unpriced).toEqual(["aws_autoscaling_group.g: EC2 m8g.large"]);
   });
 });

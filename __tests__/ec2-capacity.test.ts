@@ -19,6 +19,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { parseSettings, type SettingsInput } from "../src/config";
 import { ECS_REGISTERED_MEMORY_RATIO, cpuArchitecture, isGraviton } from "../src/ec2-instance-types";
 import { HOURS_PER_MONTH, PRICES, cost } from "../src/review/cost";
+import { exposure } from "../src/review/exposure";
 import type { PlanJson } from "../src/review/plan";
 import type { StageName } from "../src/stages";
 import { decodeJsonencode } from "./support/hcl";
@@ -323,5 +324,37 @@ describe("the plan review's cost of the instances", () => {
   test("instances without public IPs pay none, and a type without a price is named as unpriced", () => {
     expect(cost(planOf("t4g.small", false, 3)).lines.map((l) => l.item)).toEqual(["EC2: 3 x t4g.small", "EBS gp3: 3 x 30 GiB"]);
     expect(cost(planOf("m8g.large", false)).unpriced).toEqual(["aws_autoscaling_group.g: EC2 m8g.large"]);
+  });
+});
+
+describe("the plan review's exposure of the instances", () => {
+  /** A plan creating the instances' group, a rule from anywhere on port 80, and a launch template using the group. */
+  const planOf = (publicIp: boolean): PlanJson => {
+    const create = (type: string, after: Record<string, unknown>) => ({
+      address: `${type}.x`,
+      mode: "managed" as const,
+      type,
+      name: "x",
+      change: { actions: ["create" as const], before: null, after },
+    });
+    return {
+      format_version: "1.2",
+      resource_changes: [
+        create("aws_security_group", { id: "sg-1", name: "workshop-fargate-instances" }),
+        create("aws_vpc_security_group_ingress_rule", { security_group_id: "sg-1", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 80, to_port: 80 }),
+        create("aws_launch_template", { name: "workshop-fargate-instances", network_interfaces: [{ associate_public_ip_address: String(publicIp), security_groups: ["sg-1"] }] }),
+      ],
+    };
+  };
+
+  test("the open port of public instances is a new internet path to the launch template's instances", () => {
+    expect(exposure(planOf(true)).newInternetPaths).toEqual([
+      { from: "0.0.0.0/0", to: "instances of launch template workshop-fargate-instances", port: 80, via: "aws_vpc_security_group_ingress_rule.x", publicIp: true },
+    ]);
+  });
+
+  test("private instances are named the same, without a public IP", () => {
+    expect(exposure(planOf(false)).after).toEqual([expect.not.objectContaining({ publicIp: true })]);
+    expect(exposure(planOf(false)).after[0].to).toBe("instances of launch template workshop-fargate-instances");
   });
 });

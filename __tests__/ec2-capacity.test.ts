@@ -141,6 +141,14 @@ describe("the instances (stage alb, EC2)", () => {
     expect(group.name).not.toBe(fargateGroup.name);
   });
 
+  test("an output gives the command that lists the instances, for a Session Manager shell", () => {
+    expect(json.output?.instance_ids_command.value).toBe(
+      `aws autoscaling describe-auto-scaling-groups --region eu-west-1 --auto-scaling-group-names \${aws_autoscaling_group.${v.groupId}.name} ` +
+        `--query 'AutoScalingGroups[0].Instances[].InstanceId' --output text`,
+    );
+    expect(stageJson("alb").output).not.toHaveProperty("instance_ids_command");
+  });
+
   test("every unique name carries the prefix and the stage", () => {
     const names = [v.group.name, v.template.name, v.provider.name, theOne(json, IamInstanceProfile)[1].name];
     expect(names).toEqual(Array(4).fill("workshop-alb-instances"));

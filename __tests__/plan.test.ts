@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { parseSettings } from "../src/config";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
+import { synthesize } from "../src/synth";
 import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -74,9 +75,13 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     const nat = new App({ outdir: join(workDir, "nat") });
     new WorkshopStage(nat, "vpc-only", { settings: parseSettings({ network: { nat: "perAz" } }), offline: true });
     nat.synth();
+    // AND alb on EC2 capacity as JSON, and autoscaling (all of alb's resources and more) as HCL, so that both
+    // renderings of the EC2 resources are validated and planned in the same run
+    const ec2Settings = parseSettings({ service: { launchType: "EC2" } });
     const ec2 = new App({ outdir: join(workDir, "ec2") });
-    for (const stage of EC2_STAGES) new WorkshopStage(ec2, stage, { settings: parseSettings({ service: { launchType: "EC2" } }), offline: true });
+    new WorkshopStage(ec2, "alb", { settings: ec2Settings, offline: true });
     ec2.synth();
+    await synthesize({ outdir: join(workDir, "ec2"), hcl: true }, (app) => new WorkshopStage(app, "autoscaling", { settings: ec2Settings, offline: true }));
     env = terraformEnv(workDir, { offline: true });
     // WHEN every stack is planned (plan validates), all in one Terraform run
     const stacks = Object.fromEntries([
@@ -112,7 +117,7 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     expect(counts).toMatchObject({ aws_eip: 3, aws_nat_gateway: 3, aws_route: 4, aws_route_table: 4 });
   });
 
-  test.each(EC2_STAGES)("%s on EC2 capacity: validates and plans the lesson's resources with the instances instead of Fargate", (stage) => {
+  test.each(EC2_STAGES)("%s on EC2 capacity (alb as JSON, autoscaling as HCL): validates and plans the lesson's resources with the instances instead of Fargate", (stage) => {
     const result = plan(stage, "ec2");
     expect(result.counts).toEqual({ ...EXPECTED[stage], ...ec2Capacity });
     expect([...new Set(Object.values(result.actions))]).toEqual(["create"]);
@@ -132,6 +137,15 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
       expect(Buffer.from(String(template.user_data), "base64").toString()).toBe(`#!/bin/bash\necho ECS_CLUSTER=workshop-${stage} >> /etc/ecs/ecs.config\n`);
       expect(resources.find((r) => r.type === "aws_lb_target_group")?.values).toMatchObject({ target_type: "instance", health_check: [expect.objectContaining({ healthy_threshold: 3, interval: 6 })] });
     }
+  });
+
+  test("the EC2 variants were planned from JSON (alb) and from HCL (autoscaling)", () => {
+    const files = (stage: string) => readdirSync(join(workDir, "ec2", "stacks", stage)).filter((f) => f.startsWith("cdk.tf"));
+    expect([files("alb"), files("autoscaling")]).toEqual([["cdk.tf.json"], ["cdk.tf"]]);
+  });
+
+  test("alb on EC2 outputs the command that lists its instances", () => {
+    expect(plan("alb", "ec2").outputs).toContain("instance_ids_command");
   });
 
   test("alb's plan outputs the load balancer URL and the ECR commands", () => {

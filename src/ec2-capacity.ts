@@ -67,6 +67,8 @@ export interface Ec2CapacityProps {
   readonly subnets: ZonalSubnet[];
   /** Give each instance a public IP: needed in public subnets without NAT, to reach ECS, ECR and SSM. */
   readonly assignPublicIp: boolean;
+  /** Region of the stage, for the commands the construct offers. */
+  readonly region: string;
   /** Instance type, group size, managed scaling target, key pair. @default - the lesson's: 2 t3.small, up to 4, 100 % */
   readonly settings?: Partial<Ec2CapacitySettings>;
 }
@@ -85,6 +87,7 @@ export class Ec2Capacity extends Construct {
   readonly cpuArchitecture: "ARM64" | "X86_64";
   /** The capacity provider strategy a service uses to run on these instances. */
   readonly strategy: { capacityProvider: string; weight: number; base: number };
+  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: Ec2CapacityProps) {
     super(scope, id);
@@ -92,6 +95,7 @@ export class Ec2Capacity extends Construct {
     const { network, names, cluster } = props;
     const name = names.of("instances");
     this.instanceType = settings.instanceType;
+    this.region = props.region;
     this.cpuArchitecture = cpuArchitecture(settings.instanceType);
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
@@ -189,5 +193,13 @@ export class Ec2Capacity extends Construct {
       capacityProviders: [this.capacityProvider.name],
       defaultCapacityProviderStrategy: [this.strategy],
     });
+  }
+
+  /** Lists the IDs of the group's instances; `aws ssm start-session --target <id>` opens a shell on one. */
+  get listInstancesCommand(): string {
+    return (
+      `aws autoscaling describe-auto-scaling-groups --region ${this.region} --auto-scaling-group-names ${this.autoScalingGroup.name} ` +
+      `--query 'AutoScalingGroups[0].Instances[].InstanceId' --output text`
+    );
   }
 }

@@ -90,7 +90,7 @@ export class FargateService extends Construct {
     // On EC2, tasks share their instance's network (bridge): the instances' group is the tasks' group.
     const ec2 =
       settings.launchType === "EC2"
-        ? new Ec2Capacity(this, "ec2-capacity", { network, names, cluster: this.cluster, subnets, assignPublicIp: this.assignPublicIp, settings: props.ec2Capacity })
+        ? new Ec2Capacity(this, "ec2-capacity", { network, names, region: props.region, cluster: this.cluster, subnets, assignPublicIp: this.assignPublicIp, settings: props.ec2Capacity })
         : undefined;
     this.ec2Capacity = ec2;
     this.logGroup = logGroup(this, "log-group", { name: names.logGroup(settings.appName), retentionDays: settings.logRetentionDays });

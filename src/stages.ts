@@ -128,6 +128,8 @@ export class WorkshopStage extends TerraformStack {
     });
     this.output("cluster_name", this.service.cluster.name, "ECS cluster");
     this.output("service_name", this.service.service.name, "ECS service");
+    const instances = this.service.ec2Capacity;
+    if (instances) this.output("instance_ids_command", instances.listInstancesCommand, "Lists the ECS instances; aws ssm start-session --target <id> opens a shell on one");
     if (!loadBalancer) return;
 
     this.output("load_balancer_url", loadBalancer.url, "Open this in a browser");

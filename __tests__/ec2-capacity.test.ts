@@ -149,6 +149,20 @@ describe("the instances (stage alb, EC2)", () => {
     expect(stageJson("alb").output).not.toHaveProperty("instance_ids_command");
   });
 
+  test("the group, its instances and their volumes carry the stage's tags, which the provider's default tags do not reach", () => {
+    const tagged = ec2Stage("alb", { extraTags: { owner: "team-a" } });
+    const common = { project: "workshop", stage: "alb", "managed-by": "cdktf", owner: "team-a", Name: "workshop-alb-instances" };
+    const { group, template } = view(tagged);
+    expect(group.tag).toEqual([
+      ...Object.entries(common).map(([key, value]) => ({ key, value, propagate_at_launch: true })),
+      { key: "AmazonECSManaged", value: "", propagate_at_launch: true },
+    ]);
+    expect(template.tag_specifications).toEqual([
+      { resource_type: "instance", tags: common },
+      { resource_type: "volume", tags: common },
+    ]);
+  });
+
   test("every unique name carries the prefix and the stage", () => {
     const names = [v.group.name, v.template.name, v.provider.name, theOne(json, IamInstanceProfile)[1].name];
     expect(names).toEqual(Array(4).fill("workshop-alb-instances"));
@@ -278,6 +292,15 @@ describe("settings errors", () => {
       /namePrefix: "ecs-lab" starts with "ecs", which AWS refuses at the start of a capacity provider's name .*choose a prefix that does not start with aws, ecs, fargate/,
     );
     expect(parseSettings({ namePrefix: "ecs-lab" }).namePrefix).toBe("ecs-lab");
+  });
+
+  test("the Auto Scaling group's extra tag leaves room for one extra tag less", () => {
+    const extraTags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, "v"]));
+    expect(() => parseSettings({ ...EC2, extraTags: extraTags(46) })).toThrow(
+      /extraTags: 46 tags; with service\.launchType "EC2" the Auto Scaling group also carries the tag AmazonECSManaged, so at most 45 fit in the 50 AWS allows/,
+    );
+    expect(Object.keys(parseSettings({ ...EC2, extraTags: extraTags(45) }).extraTags)).toHaveLength(45);
+    expect(Object.keys(parseSettings({ extraTags: extraTags(46) }).extraTags)).toHaveLength(46);
   });
 
   test("an unknown launch type or key of ec2Capacity is refused with what is allowed", () => {

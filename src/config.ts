@@ -524,6 +524,11 @@ function checkTags(s: Settings, problems: string[]): void {
   const count = Object.keys(s.extraTags).length;
   if (count > MAX_EXTRA_TAGS) {
     problems.push(`extraTags: ${count} tags; AWS allows 50 on a resource and the stages use 4 (project, stage, managed-by, Name), so at most ${MAX_EXTRA_TAGS}`);
+  } else if (s.service.launchType === "EC2" && count > MAX_EXTRA_TAGS - 1) {
+    problems.push(
+      `extraTags: ${count} tags; with service.launchType "EC2" the Auto Scaling group also carries the tag AmazonECSManaged, ` +
+        `so at most ${MAX_EXTRA_TAGS - 1} fit in the 50 AWS allows`,
+    );
   }
 }
 

@@ -69,6 +69,11 @@ export interface Ec2CapacityProps {
   readonly assignPublicIp: boolean;
   /** Region of the stage, for the commands the construct offers. */
   readonly region: string;
+  /**
+   * Tags of the group, its instances and their volumes: the provider's default tags reach neither an Auto Scaling
+   * group nor what it launches. @default - only Name
+   */
+  readonly tags?: Readonly<Record<string, string>>;
   /** Instance type, group size, managed scaling target, key pair. @default - the lesson's: 2 t3.small, up to 4, 100 % */
   readonly settings?: Partial<Ec2CapacitySettings>;
 }
@@ -125,6 +130,7 @@ export class Ec2Capacity extends Construct {
     }
     this.instanceProfile = new IamInstanceProfile(this, "instance-profile", { name, role: this.role.name });
 
+    const tags = { ...props.tags, Name: name };
     const userData = ["#!/bin/bash", `echo ECS_CLUSTER=${cluster.name} >> /etc/ecs/ecs.config`, ""].join("\n");
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name,
@@ -147,7 +153,7 @@ export class Ec2Capacity extends Construct {
         { deviceName: ROOT_DEVICE, ebs: { volumeSize: ROOT_VOLUME_GIB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
       ],
       monitoring: { enabled: false },
-      tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: { Name: name } })),
+      tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags })),
       updateDefaultVersion: true,
     });
 
@@ -165,7 +171,7 @@ export class Ec2Capacity extends Construct {
       // Deleting the group terminates its (protected) instances instead of waiting for them: teardown works.
       forceDelete: true,
       tag: [
-        { key: "Name", value: name, propagateAtLaunch: true },
+        ...Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
         // ECS sets this tag when it manages the group's scaling; declaring it keeps Terraform from removing it.
         { key: "AmazonECSManaged", value: "", propagateAtLaunch: true },
       ],

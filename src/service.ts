@@ -52,6 +52,8 @@ export interface FargateServiceProps {
   readonly settings?: Partial<ServiceSettings>;
   /** The instances when settings.launchType is "EC2". @default - the lesson's: 2 t3.small, up to 4 */
   readonly ec2Capacity?: Partial<Ec2CapacitySettings>;
+  /** Tags of the EC2 instances and their volumes, which the provider's default tags do not reach. @default - none */
+  readonly instanceTags?: Readonly<Record<string, string>>;
 }
 
 export class FargateService extends Construct {
@@ -90,7 +92,7 @@ export class FargateService extends Construct {
     // On EC2, tasks share their instance's network (bridge): the instances' group is the tasks' group.
     const ec2 =
       settings.launchType === "EC2"
-        ? new Ec2Capacity(this, "ec2-capacity", { network, names, region: props.region, cluster: this.cluster, subnets, assignPublicIp: this.assignPublicIp, settings: props.ec2Capacity })
+        ? new Ec2Capacity(this, "ec2-capacity", { network, names, region: props.region, cluster: this.cluster, subnets, assignPublicIp: this.assignPublicIp, tags: props.instanceTags, settings: props.ec2Capacity })
         : undefined;
     this.ec2Capacity = ec2;
     this.logGroup = logGroup(this, "log-group", { name: names.logGroup(settings.appName), retentionDays: settings.logRetentionDays });

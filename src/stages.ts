@@ -56,9 +56,10 @@ export class WorkshopStage extends TerraformStack {
     this.names = new StageNames(settings.namePrefix, stage);
     const has = (lesson: StageName) => stageIncludes(props.lesson ?? stage, lesson);
 
+    const tags = { project: settings.namePrefix, stage, "managed-by": "cdktf", ...settings.extraTags };
     new AwsProvider(this, "aws", {
       region: settings.region,
-      defaultTags: [{ tags: { project: settings.namePrefix, stage, "managed-by": "cdktf", ...settings.extraTags } }],
+      defaultTags: [{ tags }],
       ...(offline && { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true" }),
     });
     this.configureBackend(settings, offline);
@@ -125,6 +126,7 @@ export class WorkshopStage extends TerraformStack {
       autoscaled,
       settings: app,
       ec2Capacity: settings.ec2Capacity,
+      instanceTags: tags,
     });
     this.output("cluster_name", this.service.cluster.name, "ECS cluster");
     this.output("service_name", this.service.service.name, "ECS service");

@@ -174,7 +174,7 @@ const service = section(
     launchType: oneOf(
       ["FARGATE", "EC2"],
       "FARGATE",
-      'Where the tasks run: "FARGATE" (the lesson) or "EC2" (an Auto Scaling group of ECS instances, see ec2Capacity; bridge networking with dynamic host ports). @default "FARGATE"',
+      'Where the tasks run: "FARGATE" (the lesson) or "EC2" (an Auto Scaling group of ECS instances, see ec2Capacity; bridge networking, with dynamic host ports behind the load balancer). @default "FARGATE"',
     ),
     cpu: wholeNumber(256, 16384, 256, "Task CPU units; must pair with memoryMiB as Fargate allows (on EC2: fit on ec2Capacity.instanceType). @default 256"),
     memoryMiB: wholeNumber(512, 122880, 512, "Task memory in MiB. @default 512"),

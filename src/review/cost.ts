@@ -117,13 +117,17 @@ class Pricing {
     this.lines.push({ address, item, monthly: round(hourly * HOURS_PER_MONTH) });
   }
 
-  /** The resource an attribute (or a nested block's, by path) points at, by known id or ARN, else by the configuration's reference. */
+  /**
+   * The resource an attribute points at, by known id or ARN, else by the configuration's reference, else the
+   * first of its type in the same module.
+   */
   private target(r: ResourceState, attribute: string | AttributePath, type: string): ResourceState | undefined {
     const path = typeof attribute === "string" ? [attribute] : attribute;
     const value = valueAt(r.values, path);
     if (!unknownAt(r.unknown, path) && typeof value === "string" && this.ids.has(value)) return this.ids.get(value);
     const [address] = configReferences(this.plan, r.address, path).filter((a) => a.startsWith(`${type}.`));
-    return this.resources.find((x) => x.address === address) ?? this.resources.filter((x) => x.type === type).at(0);
+    const module = r.address.slice(0, r.address.lastIndexOf(`${r.type}.`));
+    return this.resources.find((x) => x.address === address) ?? this.resources.filter((x) => x.type === type && x.address.startsWith(module)).at(0);
   }
 
   private count(r: ResourceState, attribute: string): number {

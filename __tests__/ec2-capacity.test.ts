@@ -16,12 +16,14 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { Testing } from "cdktf";
 import { parseSettings, type SettingsInput } from "../src/config";
+import { checkPolicies } from "../src/policy";
 import { ECS_REGISTERED_MEMORY_RATIO, cpuArchitecture, isGraviton } from "../src/ec2-instance-types";
 import { HOURS_PER_MONTH, PRICES, cost } from "../src/review/cost";
 import { exposure } from "../src/review/exposure";
 import type { PlanJson } from "../src/review/plan";
-import type { StageName } from "../src/stages";
+import { WorkshopStage, type StageName } from "../src/stages";
 import { decodeJsonencode } from "./support/hcl";
 import { securityGraph } from "./support/security-graph";
 import { PRIVATE_CIDRS, PUBLIC_CIDRS, ref, referencedAddress, resourcesOf, stageJson, subnetRef, theOne, type Attributes, type TerraformJson } from "./support/synth";
@@ -387,5 +389,21 @@ describe("the plan review's exposure of the instances", () => {
   test("private instances are named the same, without a public IP", () => {
     expect(exposure(planOf(false)).after).toEqual([expect.not.objectContaining({ publicIp: true })]);
     expect(exposure(planOf(false)).after[0].to).toBe("instances of launch template workshop-fargate-instances");
+  });
+});
+
+describe("the policy checks hold the instances to IMDSv2 and encrypted volumes", () => {
+  test.each([
+    ["metadata_options.http_tokens", "optional", "EC2-IMDSV2"],
+    ["block_device_mappings.0.ebs.encrypted", "false", "EC2-EBS-ENCRYPTED"],
+  ])("a launch template with %s = %s fails the synth on %s", (path, value, rule) => {
+    // GIVEN the alb stage on EC2 WHEN its launch template is weakened
+    const app = Testing.app();
+    const stage = new WorkshopStage(app, "alb", { settings: parseSettings(EC2) });
+    const template = stage.service?.ec2Capacity?.launchTemplate;
+    if (!template) throw new Error("no launch template");
+    template.addOverride(path, value);
+    // THEN the policy check fails on the rule, at the template
+    expect(() => checkPolicies(app)).toThrow(new RegExp(`alb: aws_launch_template\\.service_ec2-capacity_launch-template_\\w+ .*\\n\\s+${rule}: `));
   });
 });

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { parseSettings, type SettingsInput } from "../src/config";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
+import { synthesize } from "../src/synth";
 import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
@@ -45,6 +46,17 @@ const alb = {
   aws_lb_listener: 1,
 };
 const autoscaling = { ...alb, aws_appautoscaling_target: 1, aws_appautoscaling_policy: 1 };
+// service.launchType "EC2": the instances' group stands where the tasks' group was, plus the instances.
+const ec2Capacity = {
+  aws_iam_role: 3,
+  aws_iam_role_policy_attachment: 2,
+  aws_iam_instance_profile: 1,
+  aws_launch_template: 1,
+  aws_autoscaling_group: 1,
+  aws_ecs_capacity_provider: 1,
+  aws_ecs_cluster_capacity_providers: 1,
+};
+const EC2_STAGES = ["alb", "autoscaling"] as const;
 
 /** Planned creations per resource type, per stage, with the lesson's settings. */
 const EXPECTED: Record<StageName, Record<string, number>> = { "vpc-only": network, db, fargate, alb, autoscaling };
@@ -75,11 +87,19 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
       new WorkshopStage(app, stage, { settings: parseSettings(input), offline: true });
       app.synth();
     }
+    // AND alb on EC2 capacity as JSON, and autoscaling (all of alb's resources and more) as HCL, so that both
+    // renderings of the EC2 resources are validated and planned in the same run
+    const ec2Settings = parseSettings({ service: { launchType: "EC2" } });
+    const ec2 = new App({ outdir: join(workDir, "ec2") });
+    new WorkshopStage(ec2, "alb", { settings: ec2Settings, offline: true });
+    ec2.synth();
+    await synthesize({ outdir: join(workDir, "ec2"), hcl: true }, (app) => new WorkshopStage(app, "autoscaling", { settings: ec2Settings, offline: true }));
     env = terraformEnv(workDir, { offline: true });
     // WHEN every stack is planned (plan validates), all in one Terraform run
     const stacks = Object.fromEntries([
       ...STAGE_NAMES.map((stage) => [`lesson-${stage}`, join(workDir, "lesson", "stacks", stage)]),
       ...VARIANTS.map(({ variant, stage }) => [`${variant}-${stage}`, join(workDir, variant, "stacks", stage)]),
+      ...EC2_STAGES.map((stage) => [`ec2-${stage}`, join(workDir, "ec2", "stacks", stage)]),
     ]);
     const results = await planTogether(stacks, join(workDir, "root"), env);
     for (const [name, result] of Object.entries(results)) plans.set(name.replace("-", "/"), result);
@@ -94,8 +114,12 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     expect([...new Set(Object.values(result.actions))]).toEqual(["create"]);
   });
 
+  /** The whole plan as JSON text (every module is in the one plan file): one more provider start, shared. */
+  let shown: Promise<string> | undefined;
+  const planText = () => (shown ??= showPlan(plan("db").planFile, env));
+
   test("the db plan never holds a password value", async () => {
-    const text = await showPlan(plan("db").planFile, env);
+    const text = await planText();
     expect(text).toMatch(/"manage_master_user_password":true/);
     expect(text).not.toMatch(/"password":"[^"]/);
   });
@@ -116,6 +140,37 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     const result = plan(stage, variant);
     expect(result.counts).toMatchObject(counts);
     expect([...new Set(Object.values(result.actions))]).toEqual(["create"]);
+  });
+
+  test.each(EC2_STAGES)("%s on EC2 capacity (alb as JSON, autoscaling as HCL): validates and plans the lesson's resources with the instances instead of Fargate", (stage) => {
+    const result = plan(stage, "ec2");
+    expect(result.counts).toEqual({ ...EXPECTED[stage], ...ec2Capacity });
+    expect([...new Set(Object.values(result.actions))]).toEqual(["create"]);
+  });
+
+  test("on EC2 the plan keeps the AMI's SSM parameter, not an image id, and the user data names the stage's cluster", async () => {
+    interface Planned {
+      readonly type: string;
+      readonly values: Record<string, unknown>;
+    }
+    const modules = (JSON.parse(await planText()) as { planned_values: { root_module: { child_modules: Array<{ address: string; resources: Planned[] }> } } })
+      .planned_values.root_module.child_modules;
+    for (const stage of EC2_STAGES) {
+      const resources = modules.find((m) => m.address === `module.ec2-${stage}`)?.resources ?? [];
+      const template = resources.find((r) => r.type === "aws_launch_template")?.values ?? {};
+      expect(template.image_id).toBe("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
+      expect(Buffer.from(String(template.user_data), "base64").toString()).toBe(`#!/bin/bash\necho ECS_CLUSTER=workshop-${stage} >> /etc/ecs/ecs.config\n`);
+      expect(resources.find((r) => r.type === "aws_lb_target_group")?.values).toMatchObject({ target_type: "instance", health_check: [expect.objectContaining({ healthy_threshold: 3, interval: 6 })] });
+    }
+  });
+
+  test("the EC2 variants were planned from JSON (alb) and from HCL (autoscaling)", () => {
+    const files = (stage: string) => readdirSync(join(workDir, "ec2", "stacks", stage)).filter((f) => f.startsWith("cdk.tf"));
+    expect([files("alb"), files("autoscaling")]).toEqual([["cdk.tf.json"], ["cdk.tf"]]);
+  });
+
+  test("alb on EC2 outputs the command that lists its instances", () => {
+    expect(plan("alb", "ec2").outputs).toContain("instance_ids_command");
   });
 
   test("alb's plan outputs the load balancer URL and the ECR commands", () => {

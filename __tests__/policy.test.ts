@@ -93,6 +93,8 @@ describe("settings variants the tests use", () => {
     ["the README's two services with discovery", README_EXAMPLE, ["fargate", "alb"]],
     ["three services with discovery and HTTPS", THREE_SERVICES, ["fargate", "alb", "autoscaling"]],
     ["two services and none at \"/\"", { services: [{ name: "api", paths: ["/api/*"] }, { name: "web", paths: ["/web/*"] }] }, ["alb"]],
+    ["EC2 capacity", { service: { launchType: "EC2" } }, ["fargate", "alb", "autoscaling"]],
+    ["EC2 capacity on Graviton, with NAT and a key pair", { service: { launchType: "EC2" }, ec2Capacity: { instanceType: "t4g.small", sshKeyPairName: "workshop" }, network: { nat: "single" } }, ["fargate", "alb"]],
   ])("%s: no open finding and no unused waiver", (_, input, stages) => {
     expect(open(reportsOf(input, stages))).toEqual([]);
   });
@@ -110,6 +112,15 @@ describe("settings variants the tests use", () => {
     const [db] = reportsOf({ database: { enableMultiAz: true, backupRetentionDays: 7, enableDeletionProtection: true } }, ["db"]);
     const rules = db.findings.filter((f) => f.address.startsWith("aws_db_instance.")).map((f) => f.rule);
     expect(rules).toEqual(["RDS-ENHANCED-MONITORING", "RDS-PERFORMANCE-INSIGHTS", "RDS-CUSTOMER-KEY"]);
+  });
+
+  test("EC2 capacity: the instances' HTTPS egress and fargate's open task port carry the workshop's reasons; no task has a public IP to waive", () => {
+    const [fargate, alb] = reportsOf({ service: { launchType: "EC2" } }, ["fargate", "alb"]);
+    const waived = (report: PolicyReport, rule: string) => report.findings.filter((f) => f.rule === rule).map((f) => [f.address.split(".")[1].split("_")[1], f.waiver]);
+    expect(waived(alb, "SG-NO-WORLD-EGRESS")).toEqual([["ec2-capacity", REASONS.egressWithoutEndpoints]]);
+    expect(waived(fargate, "SG-NO-WORLD-INGRESS")).toEqual([["ingress-from-anywhere", expect.stringMatching(/browses to the task's public IP/)]]);
+    expect(waived(alb, "SG-NO-WORLD-INGRESS").map(([where]) => where)).toEqual(["ingress-http-ipv4", "ingress-http-ipv6"]);
+    expect([...fargate.findings, ...alb.findings].filter((f) => f.rule === "ECS-NO-PUBLIC-IP")).toEqual([]);
   });
 
   test("fargate with NAT: the open task port stays reachable, so no world-open rule guards unreachable tasks", () => {

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { carve, contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { INSTANCE_TYPE_PATTERN, ec2CapacityProblems } from "./ec2-instance-types";
 import { UserError } from "./errors";
 import { NAME_RULES, STAGE_NAMES, StageNames } from "./naming";
 import { REGIONS, defaultZones, suggestRegions } from "./regions";
@@ -185,7 +186,12 @@ const service = section(
     imageTag: pattern(IMAGE_TAG, IMAGE_TAG_RULE)
       .default("latest")
       .describe('Tag used when imageSource is "repository". @default "latest"'),
-    cpu: wholeNumber(256, 16384, 256, "Task CPU units; must pair with memoryMiB as Fargate allows. @default 256"),
+    launchType: oneOf(
+      ["FARGATE", "EC2"],
+      "FARGATE",
+      'Where the tasks run: "FARGATE" (the lesson) or "EC2" (an Auto Scaling group of ECS instances, see ec2Capacity; bridge networking, with dynamic host ports behind the load balancer). @default "FARGATE"',
+    ),
+    cpu: wholeNumber(256, 16384, 256, "Task CPU units; must pair with memoryMiB as Fargate allows (on EC2: fit on ec2Capacity.instanceType). @default 256"),
     memoryMiB: wholeNumber(512, 122880, 512, "Task memory in MiB. @default 512"),
     containerPort: wholeNumber(1, 65535, 80, "Port the container listens on. @default 80"),
     desiredCount: wholeNumber(0, 1000, 1, "Tasks in stage fargate. @default 1"),
@@ -196,6 +202,22 @@ const service = section(
       .describe("Days CloudWatch keeps the container logs and the database's exported logs. @default 7"),
   },
   "The ECS cluster, task definition and service (stage fargate).",
+);
+
+const ec2Capacity = section(
+  {
+    instanceType: pattern(INSTANCE_TYPE_PATTERN, 'must be an EC2 instance type such as "t3.small" or "t4g.small"')
+      .default("t3.small")
+      .describe('Instance type of the ECS instances; Graviton types (t4g, m7g, ...) get the arm64 AMI and ARM64 tasks. @default "t3.small"'),
+    minSize: wholeNumber(0, 100, 2, "Fewest instances the Auto Scaling group keeps. @default 2"),
+    desiredCapacity: wholeNumber(0, 100, 2, "Instances at creation; afterwards the capacity provider sets it. @default 2"),
+    maxSize: wholeNumber(1, 100, 4, "Most instances the capacity provider may start. @default 4"),
+    targetCapacityPercent: wholeNumber(1, 100, 100, "Managed scaling keeps the instances this full with tasks. @default 100"),
+    sshKeyPairName: pattern(/^[\x20-\x7e]{1,255}$/, "must be the name of an EC2 key pair: 1 to 255 printable ASCII characters")
+      .optional()
+      .describe("EC2 key pair for SSH through Session Manager; no SSH port is opened. @default - none"),
+  },
+  'EC2 instances for the tasks (stages fargate, alb, autoscaling), used only with service.launchType "EC2".',
 );
 
 const loadBalancer = section(
@@ -386,6 +408,7 @@ export const SettingsSchema = strictGroup({
       database,
       registry,
       service,
+      ec2Capacity,
       loadBalancer,
       autoscaling,
       services,
@@ -554,6 +577,8 @@ function checkDatabase(s: Settings, today: Date, problems: string[]): void {
 
 function checkService(s: Settings, problems: string[]): void {
   const { cpu, memoryMiB } = s.service;
+  // On EC2, the task has to fit on the instance type instead (ec2CapacityProblems).
+  if (s.service.launchType === "EC2") return;
   const options = fargateMemoryOptions(cpu);
   if (options.length === 0) {
     problems.push(`service.cpu: ${cpu} is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384`);
@@ -575,6 +600,11 @@ function checkTags(s: Settings, problems: string[]): void {
   const count = Object.keys(s.extraTags).length;
   if (count > MAX_EXTRA_TAGS) {
     problems.push(`extraTags: ${count} tags; AWS allows 50 on a resource and the stages use 4 (project, stage, managed-by, Name), so at most ${MAX_EXTRA_TAGS}`);
+  } else if (s.service.launchType === "EC2" && count > MAX_EXTRA_TAGS - 1) {
+    problems.push(
+      `extraTags: ${count} tags; with service.launchType "EC2" the Auto Scaling group also carries the tag AmazonECSManaged, ` +
+        `so at most ${MAX_EXTRA_TAGS - 1} fit in the 50 AWS allows`,
+    );
   }
 }
 
@@ -726,6 +756,7 @@ export function parseSettings(input: unknown, options: ParseOptions = {}): Setti
   checkService(settings, problems);
   checkRegistry(settings, problems);
   checkScaling(settings, problems);
+  problems.push(...ec2CapacityProblems(settings));
   checkTags(settings, problems);
   problems.push(...serviceListProblems(settings), ...httpsProblems(settings));
   if (problems.length > 0) throw new ConfigError(problems, source);

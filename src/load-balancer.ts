@@ -19,6 +19,9 @@ import { ANYWHERE_IPV4, ANYWHERE_IPV6, allowIngress } from "./security-group";
 
 export type LoadBalancerSettings = Settings["loadBalancer"];
 
+/** How targets register: by IP (awsvpc tasks) or by instance and host port (bridge tasks on EC2). */
+export type TargetType = "ip" | "instance";
+
 export interface LoadBalancerProps {
   /** The network whose public subnets (at least two zones) hold the load balancer. */
   readonly network: Network;
@@ -30,6 +33,8 @@ export interface LoadBalancerProps {
   readonly targetPort?: number;
   /** Health check path of the default target group. @default settings.healthCheckPath */
   readonly targetHealthCheckPath?: string;
+  /** "ip" for awsvpc tasks (Fargate), "instance" for bridge tasks on EC2, registered by instance and host port. @default "ip" */
+  readonly targetType?: TargetType;
   /** Listener, health check and draining. @default - the lesson's: HTTP 80, check "/" every 6 s, healthy after 3 */
   readonly settings?: Partial<LoadBalancerSettings>;
 }
@@ -105,7 +110,7 @@ export class LoadBalancer extends Construct {
     waive(this.loadBalancer, "ELB-ACCESS-LOGS", REASONS.paidMonitoring);
     waive(this.loadBalancer, "ELB-DELETION-PROTECTION", REASONS.teardown);
 
-    this.targetGroup = targetPort === undefined ? undefined : this.addTargetGroup(this, "target-group", { port: targetPort, healthCheckPath: props.targetHealthCheckPath });
+    this.targetGroup = targetPort === undefined ? undefined : this.addTargetGroup(this, "target-group", { port: targetPort, healthCheckPath: props.targetHealthCheckPath, targetType: props.targetType });
     const forward: LbListenerDefaultAction = this.targetGroup
       ? { type: "forward", targetGroupArn: this.targetGroup.arn }
       : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "No service at this path" } };
@@ -137,11 +142,11 @@ export class LoadBalancer extends Construct {
    * its address carries the service's name). `service` goes into the name's hash, so that services on the same
    * port get different names; the default service leaves it out and keeps the lesson's name.
    */
-  addTargetGroup(scope: Construct, id: string, props: { port: number; healthCheckPath?: string; service?: string }): LbTargetGroup {
+  addTargetGroup(scope: Construct, id: string, props: { port: number; healthCheckPath?: string; service?: string; targetType?: TargetType }): LbTargetGroup {
     const settings = this.settings;
     // Attributes that force a new target group are hashed into its name, so a replacement gets a fresh
     // name and is created before the old one is destroyed: the listener is never left pointing at nothing.
-    const replacementKey = { port: props.port, protocol: "HTTP", targetType: "ip" };
+    const replacementKey = { port: props.port, protocol: "HTTP", targetType: props.targetType ?? "ip" };
     const suffix = targetGroupSuffix({ ...replacementKey, vpc: this.network.cidr, service: props.service });
     const targetGroup = new LbTargetGroup(scope, id, {
       name: this.names.of(suffix),

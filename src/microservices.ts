@@ -38,6 +38,8 @@ export interface MicroservicesProps {
   readonly autoscaled?: boolean;
   /** Cloud Map names for every service and its callers. @default - none */
   readonly discovery?: ServiceDiscovery;
+  /** Tags of EC2 instances (launch type "EC2"), which the provider's default tags do not reach. @default - none */
+  readonly instanceTags?: Readonly<Record<string, string>>;
 }
 
 /** One service of the stage and what belongs to it. */
@@ -75,7 +77,12 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
       ? undefined
       : spec.isDefault
         ? behindLoadBalancer.targetGroup
-        : behindLoadBalancer.addTargetGroup(scope, "target-group", { port: spec.container.containerPort, healthCheckPath: spec.healthCheckPath, service: spec.name });
+        : behindLoadBalancer.addTargetGroup(scope, "target-group", {
+            port: spec.container.containerPort,
+            healthCheckPath: spec.healthCheckPath,
+            service: spec.name,
+            ...(settings.service.launchType === "EC2" && { targetType: "instance" as const }),
+          });
     const listenerRule =
       behindLoadBalancer && targetGroup && spec.priority !== undefined
         ? pathRule(scope, "listener-rule", { listener: behindLoadBalancer.forwardingListener, targetGroup, paths: spec.paths, priority: spec.priority })
@@ -105,6 +112,8 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
         ? spec.calls.flatMap((callee) => discovery.addressOf(callee, byName.get(callee)?.container.containerPort ?? 80))
         : undefined,
       settings: spec.container,
+      ec2Capacity: settings.ec2Capacity,
+      instanceTags: props.instanceTags,
     });
     const autoscaling = autoscaled
       ? new ServiceAutoscaling(scope, "autoscaling", { service, loadBalancer: behindLoadBalancer, targetGroup, settings: spec.scaling })

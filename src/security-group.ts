@@ -18,17 +18,19 @@ export interface RuleProps {
   /** The group the rule belongs to. */
   readonly group: SecurityGroup;
   readonly peer: Peer;
-  /** TCP port. */
+  /** TCP port, or the first of a range. */
   readonly port: number;
+  /** Last port of a range. @default - port alone */
+  readonly toPort?: number;
   readonly description: string;
 }
 
-function ruleConfig({ group, peer, port, description }: RuleProps) {
+function ruleConfig({ group, peer, port, toPort, description }: RuleProps) {
   return {
     securityGroupId: group.id,
     ipProtocol: "tcp",
     fromPort: port,
-    toPort: port,
+    toPort: toPort ?? port,
     description,
     ...("securityGroup" in peer ? { referencedSecurityGroupId: peer.securityGroup.id } : peer),
   };
@@ -49,9 +51,9 @@ export function allowEgress(scope: Construct, id: string, props: RuleProps): Vpc
 export function allowConnection(
   scope: Construct,
   id: string,
-  props: { from: SecurityGroup; to: SecurityGroup; port: number; description: string },
+  props: { from: SecurityGroup; to: SecurityGroup; port: number; toPort?: number; description: string },
 ): void {
-  const { from, to, port, description } = props;
-  allowEgress(scope, `${id}-egress`, { group: from, peer: { securityGroup: to }, port, description });
-  allowIngress(scope, `${id}-ingress`, { group: to, peer: { securityGroup: from }, port, description });
+  const { from, to, port, toPort, description } = props;
+  allowEgress(scope, `${id}-egress`, { group: from, peer: { securityGroup: to }, port, toPort, description });
+  allowIngress(scope, `${id}-ingress`, { group: to, peer: { securityGroup: from }, port, toPort, description });
 }

@@ -15,6 +15,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { Database } from "./database";
+import { DYNAMIC_HOST_PORTS, Ec2Capacity, type Ec2CapacitySettings } from "./ec2-capacity";
 import { jsonDocument, taskRole, type PolicyStatement } from "./iam";
 import type { LoadBalancer } from "./load-balancer";
 import { logGroup } from "./log-group";
@@ -80,6 +81,10 @@ export interface FargateServiceProps {
   readonly autoscaled?: boolean;
   /** App name, image, size, logs. @default - the lesson's: my-nginx, public nginx image, 256 CPU / 512 MiB, port 80 */
   readonly settings?: Partial<ServiceSettings>;
+  /** The instances when settings.launchType is "EC2". @default - the lesson's: 2 t3.small, up to 4 */
+  readonly ec2Capacity?: Partial<Ec2CapacitySettings>;
+  /** Tags of the EC2 instances and their volumes, which the provider's default tags do not reach. @default - none */
+  readonly instanceTags?: Readonly<Record<string, string>>;
 }
 
 export class FargateService extends Construct {
@@ -95,6 +100,8 @@ export class FargateService extends Construct {
   readonly image: string;
   readonly desiredCount: number;
   readonly assignPublicIp: boolean;
+  /** The instances the tasks run on with launch type "EC2"; their security group is then `securityGroup`. */
+  readonly ec2Capacity?: Ec2Capacity;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -112,6 +119,13 @@ export class FargateService extends Construct {
     this.image = settings.imageSource === "repository" ? registry.imageUri(settings.imageTag) : settings.publicImage;
 
     this.cluster = props.cluster ?? ecsCluster(this, "cluster", { names, settings });
+    // On EC2, tasks share their instance's network (bridge): the instances' group is the tasks' group.
+    // The settings allow the EC2 launch type with a single service only, so the instances are this service's.
+    const ec2 =
+      settings.launchType === "EC2"
+        ? new Ec2Capacity(this, "ec2-capacity", { network, names, region: props.region, cluster: this.cluster, subnets, assignPublicIp: this.assignPublicIp, tags: props.instanceTags, settings: props.ec2Capacity })
+        : undefined;
+    this.ec2Capacity = ec2;
     this.logGroup = logGroup(this, "log-group", { name: own.logGroup, retentionDays: settings.logRetentionDays });
 
     const statements: PolicyStatement[] = [
@@ -150,19 +164,21 @@ export class FargateService extends Construct {
     ];
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family: own.taskFamily,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
+      requiresCompatibilities: [ec2 ? "EC2" : "FARGATE"],
+      networkMode: ec2 ? "bridge" : "awsvpc",
       cpu: String(settings.cpu),
       memory: String(settings.memoryMiB),
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: ec2?.cpuArchitecture ?? "X86_64" },
       containerDefinitions: jsonDocument([
         {
           name: settings.appName,
           image: this.image,
           essential: true,
-          portMappings: [{ containerPort: settings.containerPort, protocol: "tcp" }],
+          // On EC2 behind a load balancer, Docker picks a free host port (0: dynamic), so tasks share an instance;
+          // browsed to directly, the task takes the container port on its instance.
+          portMappings: [{ containerPort: settings.containerPort, protocol: "tcp", ...(ec2 && { hostPort: loadBalancer ? 0 : settings.containerPort }) }],
           logConfiguration: {
             logDriver: "awslogs",
             options: { "awslogs-group": this.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": settings.appName },
@@ -173,19 +189,20 @@ export class FargateService extends Construct {
       ]),
     });
 
-    this.securityGroup = new SecurityGroup(this, "security-group", {
+    this.securityGroup = ec2?.securityGroup ?? new SecurityGroup(this, "security-group", {
       name: own.securityGroup,
       description: props.serviceNames ? `Fargate tasks of the service ${settings.appName}` : "Fargate tasks of the service",
       vpcId: network.vpc.id,
       tags: { Name: own.securityGroup },
     });
-    const egress = allowEgress(this, "egress-https", {
+    // EC2 instances have an HTTPS egress rule of their own (Ec2Capacity).
+    const egress = ec2 ? undefined : allowEgress(this, "egress-https", {
       group: this.securityGroup,
       peer: ANYWHERE_IPV4,
       port: 443,
       description: "HTTPS: image pulls, logs and the database secret",
     });
-    waive(egress, "SG-NO-WORLD-EGRESS", REASONS.egressWithoutEndpoints);
+    if (egress) waive(egress, "SG-NO-WORLD-EGRESS", REASONS.egressWithoutEndpoints);
     if (props.openToInternet) {
       const open = allowIngress(this, "ingress-from-anywhere", {
         group: this.securityGroup,
@@ -199,7 +216,7 @@ export class FargateService extends Construct {
       allowConnection(this, "from-load-balancer", {
         from: loadBalancer.securityGroup,
         to: this.securityGroup,
-        port: settings.containerPort,
+        ...(ec2 ? { port: DYNAMIC_HOST_PORTS.from, toPort: DYNAMIC_HOST_PORTS.to } : { port: settings.containerPort }),
         description: "Traffic and health checks from the load balancer",
       });
     }
@@ -210,31 +227,41 @@ export class FargateService extends Construct {
       name: settings.appName,
       cluster: this.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
-      launchType: "FARGATE",
+      ...(ec2 ? { capacityProviderStrategy: [ec2.strategy] } : { launchType: "FARGATE" }),
       desiredCount: this.desiredCount,
       deploymentController: { type: "ECS" },
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
-      networkConfiguration: {
-        subnets: subnets.map(({ subnet }) => subnet.id),
-        securityGroups: [this.securityGroup.id],
-        assignPublicIp: this.assignPublicIp,
-      },
+      ...(ec2
+        ? { orderedPlacementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }] }
+        : {
+            networkConfiguration: {
+              subnets: subnets.map(({ subnet }) => subnet.id),
+              securityGroups: [this.securityGroup.id],
+              assignPublicIp: this.assignPublicIp,
+            },
+          }),
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       ...(loadBalancer &&
         targetGroup && {
           loadBalancer: [{ targetGroupArn: targetGroup.arn, containerName: settings.appName, containerPort: settings.containerPort }],
           healthCheckGracePeriodSeconds: 30,
-          // Creating the service before the listener fails: "target group has no associated load balancer".
-          dependsOn: [loadBalancer.forwardingListener, ...(props.listenerRule ? [props.listenerRule] : [])],
         }),
+      // Creating the service before the listener fails ("target group has no associated load balancer"), and a
+      // capacity provider must be attached to the cluster before a service can use it.
+      ...((loadBalancer || ec2) && {
+        dependsOn: [
+          ...(loadBalancer && targetGroup ? [loadBalancer.forwardingListener, ...(props.listenerRule ? [props.listenerRule] : [])] : []),
+          ...(ec2 ? [ec2.clusterCapacityProviders] : []),
+        ],
+      }),
       ...(props.discovery && { serviceRegistries: { registryArn: props.discovery.arn } }),
       ...(props.autoscaled && { lifecycle: { ignoreChanges: ["desired_count"] } }),
     });
     waive(this.taskDefinition, "ECS-READONLY-ROOT", REASONS.stockImage);
-    if (this.assignPublicIp) {
+    if (this.assignPublicIp && !ec2) {
       waive(
         this.service,
         "ECS-NO-PUBLIC-IP",

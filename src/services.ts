@@ -90,6 +90,15 @@ export function serviceListProblems(settings: Settings): string[] {
   const problems: string[] = [];
   const specs = entries.map((entry) => resolveOne(settings, entry));
   const at = (i: number) => `services[${i}]`;
+  // Bridge tasks on EC2 share their instances' network and security group: services could not be kept apart
+  // from each other, and Cloud Map would need SRV records instead of the A records it gives awsvpc tasks.
+  const onEc2 = settings.service.launchType === "EC2";
+  if (onEc2 && entries.length > 1) {
+    problems.push(
+      `services: ${entries.length} services with service.launchType "EC2", whose bridge tasks all share the instances' security group, ` +
+        `so one service could reach every other; allowed: one service on "EC2", or several on "FARGATE"`,
+    );
+  }
   const firstIndex = new Map<string, number>();
   entries.forEach((entry, i) => {
     const first = firstIndex.get(entry.name);
@@ -130,8 +139,9 @@ export function serviceListProblems(settings: Settings): string[] {
     }
     const { cpu, memoryMiB } = spec.container;
     const options = fargateMemoryOptions(cpu);
-    if (options.length === 0) problems.push(`${at(i)}.cpu: ${cpu} is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384`);
-    else if (!options.includes(memoryMiB)) problems.push(`${at(i)}.memoryMiB: ${memoryMiB} does not pair with cpu ${cpu} on Fargate; allowed: ${options.join(", ")}`);
+    // On EC2 the task has to fit on the instance type instead (ec2CapacityProblems).
+    if (!onEc2 && options.length === 0) problems.push(`${at(i)}.cpu: ${cpu} is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384`);
+    else if (!onEc2 && !options.includes(memoryMiB)) problems.push(`${at(i)}.memoryMiB: ${memoryMiB} does not pair with cpu ${cpu} on Fargate; allowed: ${options.join(", ")}`);
     if (entries[i].scaling?.policy === "requestCount" && !spec.routed) {
       problems.push(`${at(i)}.scaling.policy: "requestCount" scales on the load balancer's requests, and this service has no paths; use "cpu" or give it paths`);
     }

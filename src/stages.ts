@@ -64,9 +64,10 @@ export class WorkshopStage extends TerraformStack {
     this.names = new StageNames(settings.namePrefix, stage);
     const has = (lesson: StageName) => stageIncludes(props.lesson ?? stage, lesson);
 
+    const tags = { project: settings.namePrefix, stage, "managed-by": "cdktf", ...settings.extraTags };
     new AwsProvider(this, "aws", {
       region: settings.region,
-      defaultTags: [{ tags: { project: settings.namePrefix, stage, "managed-by": "cdktf", ...settings.extraTags } }],
+      defaultTags: [{ tags }],
       ...(offline && { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true" }),
     });
     this.configureBackend(settings, offline);
@@ -104,6 +105,7 @@ export class WorkshopStage extends TerraformStack {
           names: this.names,
           targetPort: defaultService?.container.containerPort,
           targetHealthCheckPath: defaultService?.healthCheckPath,
+          ...(settings.service.launchType === "EC2" && { targetType: "instance" as const }),
           settings: settings.loadBalancer,
         })
       : undefined;
@@ -120,6 +122,7 @@ export class WorkshopStage extends TerraformStack {
       loadBalancer,
       autoscaled: has("autoscaling"),
       discovery,
+      instanceTags: tags,
     });
     // The lesson's outputs describe the default service (or the first, when none is at "/").
     const main = this.services.find(({ spec }) => spec.isDefault) ?? this.services[0];
@@ -133,6 +136,8 @@ export class WorkshopStage extends TerraformStack {
     this.output("docker_push_command", registry.pushCommand(spec.container.imageTag), "Pushes the tagged image");
     this.output("cluster_name", service.cluster.name, "ECS cluster");
     this.output("service_name", service.service.name, "ECS service");
+    const instances = service.ec2Capacity;
+    if (instances) this.output("instance_ids_command", instances.listInstancesCommand, "Lists the ECS instances; aws ssm start-session --target <id> opens a shell on one");
     if (settings.services || discovery) this.output("service_details", servicesOutput(this.services, loadBalancer, discovery), "Each service: ECS service, repository and docker commands, paths and URL, DNS name");
     if (!loadBalancer) return;
 

@@ -288,7 +288,7 @@ function stagePlan(changes: PlannedChange[], outputs: string[], planFile: string
 
 /**
  * A root configuration in `rootDir` whose modules are the stack folders (JSON or HCL), with each stack's
- * outputs passed up as "<stack>__<output>" when `outputs` is set (JSON stacks only).
+ * outputs passed up as "<stack>__<output>" when `outputs` is set (JSON stacks only: an HCL stack's outputs stay in it).
  */
 function writeModuleRoot(stacks: Readonly<Record<string, string>>, rootDir: string, outputs: boolean): void {
   mkdirSync(rootDir, { recursive: true });
@@ -296,7 +296,7 @@ function writeModuleRoot(stacks: Readonly<Record<string, string>>, rootDir: stri
   const output: Record<string, { value: string; sensitive?: boolean }> = {};
   for (const [name, dir] of Object.entries(stacks)) {
     module[name] = { source: `./${relative(rootDir, dir)}` };
-    if (!outputs) continue;
+    if (!outputs || !existsSync(join(dir, "cdk.tf.json"))) continue;
     const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { output?: Record<string, { sensitive?: boolean }> };
     for (const [id, { sensitive }] of Object.entries(json.output ?? {})) {
       output[`${name}__${id}`] = { value: `\${module.${name}.${id}}`, ...(sensitive && { sensitive }) };

@@ -1,9 +1,10 @@
 /**
  * An estimated monthly cost of a stage before and after the plan, from a small price table. It prices what
- * the lesson runs: Fargate vCPU and memory, RDS instance hours and gp3 storage, load balancer hours with an
- * assumed LCU load, NAT gateway hours and public IPv4 addresses. Data transfer is not included.
+ * the lesson runs: Fargate vCPU and memory, EC2 instances of an Auto Scaling group with their gp3 root volumes,
+ * RDS instance hours and gp3 storage, load balancer hours with an assumed LCU load, NAT gateway hours and
+ * public IPv4 addresses. Data transfer is not included.
  */
-import { configReferences, planRegion, resourcesOn, unknownAt, valueAt, type PlanJson, type ResourceState, type Side } from "./plan";
+import { configReferences, planRegion, resourcesOn, unknownAt, valueAt, type AttributePath, type PlanJson, type ResourceState, type Side } from "./plan";
 
 export interface RegionPrices {
   /** Fargate, Linux/x86, per vCPU-hour and per GB-hour. */
@@ -18,12 +19,17 @@ export interface RegionPrices {
   readonly natGatewayHour: number;
   /** Every public IPv4 address, in use or idle. */
   readonly publicIpv4Hour: number;
+  /** EC2 on-demand Linux, per instance-hour, by type (the ECS instances of service.launchType "EC2"). */
+  readonly ec2Hour: Readonly<Record<string, number>>;
+  /** EBS gp3 volumes per GB-month. */
+  readonly ebsGp3GbMonth: number;
 }
 
 // source: the AWS on-demand price pages (aws.amazon.com/fargate/pricing, /rds/postgresql/pricing, /elasticloadbalancing/pricing,
-// /vpc/pricing), recorded 2026-11-22 from the published rates the author knew; this machine could not open them, so verify a
+// /vpc/pricing, /ec2/pricing/on-demand, /ebs/pricing), recorded 2026-11-22 from the published rates the author knew; this machine could not open them, so verify a
 // figure before relying on it. Prices change: update the table and PRICE_DATE together.
 export const PRICE_DATE = "2026-11-22";
+// PRICE_SOURCE does not name EC2 and EBS yet: the committed lesson reviews (docs/reviews) quote it, and they run on Fargate.
 export const PRICE_SOURCE = "AWS on-demand price pages for Fargate, RDS for PostgreSQL, Elastic Load Balancing and VPC (NAT gateway, public IPv4)";
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
   "eu-west-1": {
@@ -35,6 +41,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.048,
     publicIpv4Hour: 0.005,
+    ec2Hour: { "t3.micro": 0.0114, "t3.small": 0.0228, "t3.medium": 0.0456, "t4g.micro": 0.0092, "t4g.small": 0.0184, "t4g.medium": 0.0368 },
+    ebsGp3GbMonth: 0.088,
   },
   "us-east-1": {
     fargateVcpuHour: 0.04048,
@@ -45,6 +53,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.045,
     publicIpv4Hour: 0.005,
+    ec2Hour: { "t3.micro": 0.0104, "t3.small": 0.0208, "t3.medium": 0.0416, "t4g.micro": 0.0084, "t4g.small": 0.0168, "t4g.medium": 0.0336 },
+    ebsGp3GbMonth: 0.08,
   },
   "eu-central-1": {
     fargateVcpuHour: 0.04656,
@@ -55,6 +65,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.052,
     publicIpv4Hour: 0.005,
+    ec2Hour: { "t3.micro": 0.012, "t3.small": 0.024, "t3.medium": 0.048, "t4g.micro": 0.0096, "t4g.small": 0.0192, "t4g.medium": 0.0384 },
+    ebsGp3GbMonth: 0.0952,
   },
 };
 
@@ -105,12 +117,17 @@ class Pricing {
     this.lines.push({ address, item, monthly: round(hourly * HOURS_PER_MONTH) });
   }
 
-  /** The resource an attribute points at, by known id or ARN, else by the configuration's reference. */
-  private target(r: ResourceState, attribute: string, type: string): ResourceState | undefined {
-    const value = r.values[attribute];
-    if (!unknownAt(r.unknown, [attribute]) && typeof value === "string" && this.ids.has(value)) return this.ids.get(value);
-    const [address] = configReferences(this.plan, r.address, [attribute]).filter((a) => a.startsWith(`${type}.`));
-    return this.resources.find((x) => x.address === address) ?? this.resources.filter((x) => x.type === type).at(0);
+  /**
+   * The resource an attribute points at, by known id or ARN, else by the configuration's reference, else the
+   * first of its type in the same module.
+   */
+  private target(r: ResourceState, attribute: string | AttributePath, type: string): ResourceState | undefined {
+    const path = typeof attribute === "string" ? [attribute] : attribute;
+    const value = valueAt(r.values, path);
+    if (!unknownAt(r.unknown, path) && typeof value === "string" && this.ids.has(value)) return this.ids.get(value);
+    const [address] = configReferences(this.plan, r.address, path).filter((a) => a.startsWith(`${type}.`));
+    const module = r.address.slice(0, r.address.lastIndexOf(`${r.type}.`));
+    return this.resources.find((x) => x.address === address) ?? this.resources.filter((x) => x.type === type && x.address.startsWith(module)).at(0);
   }
 
   private count(r: ResourceState, attribute: string): number {
@@ -144,10 +161,28 @@ class Pricing {
         const zones = this.count(r, "subnets");
         this.line(r.address, `public IPv4: load balancer in ${zones} zone(s)`, zones * p.publicIpv4Hour);
       }
+    } else if (r.type === "aws_autoscaling_group") {
+      this.priceInstances(r);
     } else if (r.type === "aws_nat_gateway") {
       this.line(r.address, "NAT gateway", p.natGatewayHour);
     } else if (r.type === "aws_eip") {
       this.line(r.address, "public IPv4: Elastic IP", p.publicIpv4Hour);
+    }
+  }
+
+  /** An Auto Scaling group's instances at its desired capacity, from its launch template: hours, root volume, public IP. */
+  private priceInstances(r: ResourceState): void {
+    const p = this.p;
+    const template = this.target(r, ["launch_template", 0, "id"], "aws_launch_template")?.values ?? {};
+    const type = String(template.instance_type);
+    const instances = num(r.values.desired_capacity ?? r.values.min_size);
+    const hourly = p.ec2Hour[type];
+    if (hourly === undefined) this.unpriced.push(`${r.address}: EC2 ${type}`);
+    else this.line(r.address, `EC2: ${instances} x ${type}`, instances * hourly);
+    const rootGiB = num(valueAt(template, ["block_device_mappings", 0, "ebs", 0, "volume_size"]));
+    if (rootGiB > 0) this.line(r.address, `EBS gp3: ${instances} x ${rootGiB} GiB`, (instances * rootGiB * p.ebsGp3GbMonth) / HOURS_PER_MONTH);
+    if (valueAt(template, ["network_interfaces", 0, "associate_public_ip_address"]) === "true") {
+      this.line(r.address, `public IPv4: ${instances} instance(s) with a public IP`, instances * p.publicIpv4Hour);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Exposure: who can open a connection to what, before and after the plan. Paths come from security-group
  * ingress (standalone rules, legacy rules and inline blocks) and from the listeners of internet-facing load
- * balancers. Groups are named after what uses them (the database, the service's tasks, the load balancer),
+ * balancers. Groups are named after what uses them (the database, the service's tasks, the instances of a launch
+ * template, the load balancer),
  * so the same path keeps its name when a group is replaced.
  */
 import { configReferences, resourcesOn, unknownAt, valueAt, type AttributePath, type PlanJson, type ResourceState, type Side } from "./plan";
@@ -77,6 +78,8 @@ class SideGraph {
       } else if (r.type === "aws_ecs_service" && this.targets(r, ["network_configuration", 0, "security_groups"], GROUP_TYPES).includes(group)) {
         // The name stays the same with or without public IPs, so that a path keeps its identity when they go.
         users.push(`tasks of service ${String(v.name ?? r.address)}`);
+      } else if (r.type === "aws_launch_template" && this.launchTemplateGroups(r).includes(group)) {
+        users.push(`instances of launch template ${String(v.name ?? r.address)}`);
       } else if ((r.type === "aws_lb" || r.type === "aws_alb") && this.targets(r, ["security_groups"], GROUP_TYPES).includes(group)) {
         users.push(`load balancer ${String(v.name ?? r.address)}`);
       }
@@ -84,13 +87,21 @@ class SideGraph {
     return users;
   }
 
-  /** True when tasks with public IPs use the group. */
+  /** The groups of a launch template's instances: on the template, or on its first network interface. */
+  private launchTemplateGroups(r: ResourceState): string[] {
+    return [...this.targets(r, ["vpc_security_group_ids"], GROUP_TYPES), ...this.targets(r, ["network_interfaces", 0, "security_groups"], GROUP_TYPES)];
+  }
+
+  /** True when tasks, or instances of a launch template, with public IPs use the group. */
   private hasPublicIp(group: string): boolean {
     return this.resources.some(
       (r) =>
-        r.type === "aws_ecs_service" &&
-        valueAt(r.values, ["network_configuration", 0, "assign_public_ip"]) === true &&
-        this.targets(r, ["network_configuration", 0, "security_groups"], GROUP_TYPES).includes(group),
+        (r.type === "aws_ecs_service" &&
+          valueAt(r.values, ["network_configuration", 0, "assign_public_ip"]) === true &&
+          this.targets(r, ["network_configuration", 0, "security_groups"], GROUP_TYPES).includes(group)) ||
+        (r.type === "aws_launch_template" &&
+          valueAt(r.values, ["network_interfaces", 0, "associate_public_ip_address"]) === "true" &&
+          this.launchTemplateGroups(r).includes(group)),
     );
   }
 

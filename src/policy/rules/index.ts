@@ -6,6 +6,7 @@
 import type { Rule } from "../types";
 import { AUTOSCALING_RULES } from "./autoscaling";
 import { ECR_RULES } from "./ecr";
+import { EC2_RULES } from "./ec2";
 import { ECS_RULES } from "./ecs";
 import { ELB_RULES } from "./elb";
 import { IAM_RULES } from "./iam";
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   ...RDS_RULES,
   ...ECR_RULES,
   ...ECS_RULES,
+  ...EC2_RULES,
   ...IAM_RULES,
   ...LOGS_RULES,
   ...ELB_RULES,

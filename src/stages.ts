@@ -8,12 +8,14 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ServiceAutoscaling } from "./autoscaling";
 import type { Settings } from "./config";
 import { Database } from "./database";
+import { JumpHost } from "./jump-host";
 import { LoadBalancer } from "./load-balancer";
 import { STAGE_NAMES, StageNames, type StageName } from "./naming";
 import { Network } from "./network";
 import { ContainerRegistry } from "./registry";
 import { FargateService } from "./service";
 import { configureStateBackend } from "./state/backend";
+import { VpcEndpoints } from "./vpc-endpoints";
 
 export { STAGE_NAMES, type StageName } from "./naming";
 
@@ -43,6 +45,8 @@ export class WorkshopStage extends TerraformStack {
   readonly names: StageNames;
   readonly network: Network;
   readonly database?: Database;
+  readonly vpcEndpoints?: VpcEndpoints;
+  readonly jumpHost?: JumpHost;
   readonly registry?: ContainerRegistry;
   readonly service?: FargateService;
   readonly loadBalancer?: LoadBalancer;
@@ -67,6 +71,9 @@ export class WorkshopStage extends TerraformStack {
     this.output("vpc_id", this.network.vpc.id, "ID of the VPC");
     this.output("public_subnet_ids", this.network.publicSubnets.map(({ subnet }) => subnet.id), "Public subnets, in zone order");
     this.output("private_subnet_ids", this.network.privateSubnets.map(({ subnet }) => subnet.id), "Private subnets, in zone order");
+    this.vpcEndpoints = this.network.hasVpcEndpoints
+      ? new VpcEndpoints(this, "vpc-endpoints", { network: this.network, names: this.names, region: settings.region })
+      : undefined;
     if (!has("db")) return;
 
     const database = new Database(this, "database", {
@@ -84,6 +91,7 @@ export class WorkshopStage extends TerraformStack {
       database.masterPasswordSecretArn,
       "Secrets Manager secret holding the master password (read it with aws secretsmanager get-secret-value)",
     );
+    this.jumpHost = settings.jumpHost.enable ? this.addJumpHost(settings, database) : undefined;
     if (!has("fargate")) return;
 
     const { service: app, autoscaling: scaling } = settings;
@@ -124,6 +132,7 @@ export class WorkshopStage extends TerraformStack {
       autoscaled,
       settings: app,
     });
+    this.vpcEndpoints?.admit("tasks", this.service.securityGroup);
     this.output("cluster_name", this.service.cluster.name, "ECS cluster");
     this.output("service_name", this.service.service.name, "ECS service");
     if (!loadBalancer) return;
@@ -132,6 +141,29 @@ export class WorkshopStage extends TerraformStack {
     if (!autoscaled) return;
 
     this.autoscaling = new ServiceAutoscaling(this, "autoscaling", { service: this.service, loadBalancer, settings: scaling });
+  }
+
+  /** The lesson's stepping stone to the database, reached through Session Manager. */
+  private addJumpHost(settings: Settings, database: Database): JumpHost {
+    const host = new JumpHost(this, "jump-host", {
+      network: this.network,
+      names: this.names,
+      database,
+      region: settings.region,
+      engineVersion: settings.database.engineVersion,
+      settings: settings.jumpHost,
+    });
+    this.vpcEndpoints?.admit("jump-host", host.securityGroup);
+    this.output("jump_host_instance_id", host.instance.id, "The jump host (EC2 instance) to reach the database from");
+    this.output("jump_host_session_command", host.sessionCommand, "Opens a shell on the jump host through Session Manager (needs the session-manager-plugin)");
+    this.output("jump_host_psql_command", host.psqlOnHostCommand, "Run on the jump host; the password is in the master secret (database_master_secret_arn)");
+    this.output(
+      "database_port_forward_command",
+      host.portForwardCommand,
+      "Forwards the database port on this machine to the database, through the jump host; keep it running",
+    );
+    this.output("database_local_psql_command", host.psqlLocalCommand, "Run on this machine while the port forward runs");
+    return host;
   }
 
   private output(id: string, value: unknown, description: string): TerraformOutput {

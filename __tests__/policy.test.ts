@@ -88,6 +88,10 @@ describe("settings variants the tests use", () => {
     ["a year of logs and immutable tags", { service: { logRetentionDays: 365, imageTag: "v1" }, registry: { imageTagMutability: "IMMUTABLE" } }, ["fargate"]],
     ["a production database", { database: { enableMultiAz: true, backupRetentionDays: 7, enableDeletionProtection: true, skipFinalSnapshot: false } }, ["db"]],
     ["CPU scaling and a long prefix", { autoscaling: { policy: "cpu" }, namePrefix: "team-blue-12345" }, ["autoscaling"]],
+    ["VPC endpoints, private tasks", { network: { enableVpcEndpoints: true }, service: { imageSource: "repository" } }, ["vpc-only", "fargate", "autoscaling"]],
+    ["a private jump host with SSH from inside the VPC", { network: { nat: "single" }, jumpHost: { sshKeyPairName: "k", sshAllowedCidr: "10.0.0.0/16" } }, ["db"]],
+    ["SSH from anywhere, asked for, on t3.micro", { jumpHost: { instanceType: "t3.micro", sshKeyPairName: "k", sshAllowedCidr: "0.0.0.0/0", enableSshFromAnywhere: true } }, ["db"]],
+    ["no jump host", { jumpHost: { enable: false } }, ["db", "alb"]],
   ])("%s: no open finding and no unused waiver", (_, input, stages) => {
     expect(open(reportsOf(input, stages))).toEqual([]);
   });
@@ -96,6 +100,13 @@ describe("settings variants the tests use", () => {
     const [db] = reportsOf({ database: { enableMultiAz: true, backupRetentionDays: 7, enableDeletionProtection: true } }, ["db"]);
     const rules = db.findings.filter((f) => f.address.startsWith("aws_db_instance.")).map((f) => f.rule);
     expect(rules).toEqual(["RDS-ENHANCED-MONITORING", "RDS-PERFORMANCE-INSIGHTS", "RDS-CUSTOMER-KEY"]);
+  });
+
+  test("SSH from anywhere is an admin port on the internet: accepted only by the waiver that names the setting", () => {
+    const [db] = reportsOf({ jumpHost: { sshKeyPairName: "k", sshAllowedCidr: "0.0.0.0/0", enableSshFromAnywhere: true } }, ["db"]);
+    const ssh = db.findings.filter((f) => f.address.startsWith("aws_vpc_security_group_ingress_rule.jump-host_ingress-ssh"));
+    expect(ssh.map((f) => [f.rule, f.severity])).toEqual([["SG-NO-WORLD-ADMIN-PORTS", "error"], ["SG-NO-WORLD-INGRESS", "warning"]]);
+    for (const finding of ssh) expect(finding.waiver).toMatch(/jumpHost\.enableSshFromAnywhere/);
   });
 
   test("fargate with NAT: the open task port stays reachable, so no world-open rule guards unreachable tasks", () => {

@@ -18,27 +18,41 @@ const network = {
   aws_route_table_association: 6,
   aws_default_security_group: 1,
 };
-// The database's postgresql and upgrade log groups come with it.
-const db = { ...network, aws_db_subnet_group: 1, aws_db_instance: 1, aws_security_group: 1, aws_cloudwatch_log_group: 2 };
+// The database's postgresql and upgrade log groups come with it, and the jump host the lesson reaches it from:
+// its group (HTTPS out), the database's rules for it, role, SSM policy attachment, profile, launch template, instance.
+const db = {
+  ...network,
+  aws_db_subnet_group: 1,
+  aws_db_instance: 1,
+  aws_security_group: 2,
+  aws_cloudwatch_log_group: 2,
+  aws_vpc_security_group_ingress_rule: 1,
+  aws_vpc_security_group_egress_rule: 2,
+  aws_iam_role: 1,
+  aws_iam_role_policy_attachment: 1,
+  aws_iam_instance_profile: 1,
+  aws_launch_template: 1,
+  aws_instance: 1,
+};
 const fargate = {
   ...db,
-  aws_security_group: 2,
-  aws_vpc_security_group_ingress_rule: 2,
-  aws_vpc_security_group_egress_rule: 2,
+  aws_security_group: 3,
+  aws_vpc_security_group_ingress_rule: 3,
+  aws_vpc_security_group_egress_rule: 4,
   aws_ecr_repository: 1,
   aws_ecr_lifecycle_policy: 1,
   aws_ecs_cluster: 1,
   aws_cloudwatch_log_group: 3,
-  aws_iam_role: 2,
+  aws_iam_role: 3,
   aws_iam_role_policy: 1,
   aws_ecs_task_definition: 1,
   aws_ecs_service: 1,
 };
 const alb = {
   ...fargate,
-  aws_security_group: 3,
-  aws_vpc_security_group_ingress_rule: 4,
-  aws_vpc_security_group_egress_rule: 3,
+  aws_security_group: 4,
+  aws_vpc_security_group_ingress_rule: 5,
+  aws_vpc_security_group_egress_rule: 5,
   aws_lb: 1,
   aws_lb_target_group: 1,
   aws_lb_listener: 1,
@@ -63,11 +77,19 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     const nat = new App({ outdir: join(workDir, "nat") });
     new WorkshopStage(nat, "vpc-only", { settings: parseSettings({ network: { nat: "perAz" } }), offline: true });
     nat.synth();
+    // AND alb with VPC endpoints instead of NAT, and db with SSH on an x86 jump host
+    const variants = new App({ outdir: join(workDir, "variants") });
+    new WorkshopStage(variants, "alb", { settings: parseSettings({ network: { enableVpcEndpoints: true }, service: { imageSource: "repository" } }), offline: true });
+    const ssh = { instanceType: "t3.micro", sshKeyPairName: "lesson-key", sshAllowedCidr: "203.0.113.7/32" };
+    new WorkshopStage(variants, "db", { settings: parseSettings({ jumpHost: ssh }), offline: true });
+    variants.synth();
     env = terraformEnv(workDir, { offline: true });
     // WHEN every stack is planned (plan validates), all in one Terraform run
     const stacks = Object.fromEntries([
       ...STAGE_NAMES.map((stage) => [`lesson-${stage}`, join(workDir, "lesson", "stacks", stage)]),
       ["nat-vpc-only", join(workDir, "nat", "stacks", "vpc-only")],
+      ["endpoints-alb", join(workDir, "variants", "stacks", "alb")],
+      ["ssh-db", join(workDir, "variants", "stacks", "db")],
     ]);
     const results = await planTogether(stacks, join(workDir, "root"), env);
     for (const [name, result] of Object.entries(results)) plans.set(name.replace("-", "/"), result);
@@ -91,6 +113,19 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   test("NAT per zone plans 3 Elastic IPs, 3 NAT gateways and a default route in each private table", () => {
     const { counts } = plan("vpc-only", "nat");
     expect(counts).toMatchObject({ aws_eip: 3, aws_nat_gateway: 3, aws_route: 4, aws_route_table: 4 });
+  });
+
+  test("VPC endpoints plan 7 interface endpoints, the S3 gateway and their group on top of alb, and nothing else", () => {
+    const { counts } = plan("alb", "endpoints");
+    expect(counts).toEqual({ ...alb, aws_vpc_endpoint: 8, aws_security_group: 5, aws_vpc_security_group_ingress_rule: 7 });
+  });
+
+  test("db with SSH plans the one extra ingress rule, and the jump host's outputs", () => {
+    const { counts, outputs } = plan("db", "ssh");
+    expect(counts).toEqual({ ...db, aws_vpc_security_group_ingress_rule: 2 });
+    expect(outputs).toEqual(
+      expect.arrayContaining(["jump_host_instance_id", "jump_host_session_command", "jump_host_psql_command", "database_port_forward_command", "database_local_psql_command"]),
+    );
   });
 
   test("alb's plan outputs the load balancer URL and the ECR commands", () => {

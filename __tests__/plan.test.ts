@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { parseSettings } from "../src/config";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
+import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
+import type { PlanJson } from "../src/review/plan";
 import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -67,6 +69,9 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   let env: NodeJS.ProcessEnv;
   const plans = new Map<string, StagePlan>();
   const plan = (stage: StageName, variant = "lesson") => plans.get(`${variant}/${stage}`) as StagePlan;
+  // Every module shares one plan file; `terraform show -json` of it runs once, for the tests that read values.
+  let shown: Promise<string> | undefined;
+  const shownPlan = () => (shown ??= showPlan(plan("db").planFile, env));
 
   beforeAll(async () => {
     // GIVEN every stage synthesized with the offline switch, and vpc-only with NAT in every zone
@@ -105,7 +110,7 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   });
 
   test("the db plan never holds a password value", async () => {
-    const text = await showPlan(plan("db").planFile, env);
+    const text = await shownPlan();
     expect(text).toMatch(/"manage_master_user_password":true/);
     expect(text).not.toMatch(/"password":"[^"]/);
   });
@@ -126,6 +131,29 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     expect(outputs).toEqual(
       expect.arrayContaining(["jump_host_instance_id", "jump_host_session_command", "jump_host_psql_command", "database_port_forward_command", "database_local_psql_command"]),
     );
+  });
+
+  test("the review's cost prices each interface endpoint in its 3 zones and the jump host's hours and address, to compare with NAT", async () => {
+    // GIVEN the plan's values, priced with the eu-west-1 table
+    const { lines } = cost(JSON.parse(await shownPlan()) as PlanJson, "eu-west-1");
+    const eu = PRICES["eu-west-1"];
+    const monthly = (hourly: number) => Math.round(hourly * HOURS_PER_MONTH * 100) / 100;
+    const of = (module: string) => lines.filter((l) => l.address.startsWith(`module.${module}.`)).map(({ item, monthly }) => ({ item, monthly }));
+    // THEN alb with endpoints pays 7 endpoints x 3 zones, and its private jump host has no public address
+    const endpoints = of("endpoints-alb").filter((l) => l.item.startsWith("VPC interface endpoint"));
+    expect(endpoints.map((l) => l.item).sort()).toEqual(
+      ["ec2messages", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages"].map((s) => `VPC interface endpoint ${s}: 3 zone(s)`),
+    );
+    for (const line of endpoints) expect(line.monthly).toBe(monthly(3 * eu.interfaceEndpointHour));
+    expect(of("endpoints-alb").filter((l) => l.item.includes("instance") || l.item.startsWith("EC2"))).toEqual([{ item: "EC2 t4g.nano", monthly: monthly(eu.ec2Hour["t4g.nano"]) }]);
+    // AND the lesson's db pays the host and its public IP; the SSH variant's t3.micro is priced as such
+    expect(of("lesson-db")).toEqual(
+      expect.arrayContaining([
+        { item: "EC2 t4g.nano", monthly: monthly(eu.ec2Hour["t4g.nano"]) },
+        { item: "public IPv4: instance with a public IP", monthly: monthly(eu.publicIpv4Hour) },
+      ]),
+    );
+    expect(of("ssh-db")).toContainEqual({ item: "EC2 t3.micro", monthly: monthly(eu.ec2Hour["t3.micro"]) });
   });
 
   test("alb's plan outputs the load balancer URL and the ECR commands", () => {

@@ -1,9 +1,10 @@
 /**
  * An estimated monthly cost of a stage before and after the plan, from a small price table. It prices what
  * the lesson runs: Fargate vCPU and memory, RDS instance hours and gp3 storage, load balancer hours with an
- * assumed LCU load, NAT gateway hours and public IPv4 addresses. Data transfer is not included.
+ * assumed LCU load, NAT gateway hours, VPC interface endpoint hours, the jump host's EC2 hours and public IPv4
+ * addresses. Data transfer and data processing are not included.
  */
-import { configReferences, planRegion, resourcesOn, unknownAt, valueAt, type PlanJson, type ResourceState, type Side } from "./plan";
+import { configReferences, planRegion, resourcesOn, unknownAt, valueAt, type AttributePath, type PlanJson, type ResourceState, type Side } from "./plan";
 
 export interface RegionPrices {
   /** Fargate, Linux/x86, per vCPU-hour and per GB-hour. */
@@ -18,13 +19,19 @@ export interface RegionPrices {
   readonly natGatewayHour: number;
   /** Every public IPv4 address, in use or idle. */
   readonly publicIpv4Hour: number;
+  /** EC2 on-demand, Linux, per instance-hour, by type (the jump host's). */
+  readonly ec2Hour: Readonly<Record<string, number>>;
+  /** A VPC interface endpoint, per zone it is in, per hour; and the data it processes, per GB (not estimated). */
+  readonly interfaceEndpointHour: number;
+  readonly interfaceEndpointGb: number;
 }
 
 // source: the AWS on-demand price pages (aws.amazon.com/fargate/pricing, /rds/postgresql/pricing, /elasticloadbalancing/pricing,
-// /vpc/pricing), recorded 2026-11-22 from the published rates the author knew; this machine could not open them, so verify a
-// figure before relying on it. Prices change: update the table and PRICE_DATE together.
+// /vpc/pricing, /privatelink/pricing, /ec2/pricing/on-demand), recorded 2026-11-22 from the published rates the author knew; this
+// machine could not open them, so verify a figure before relying on it. Prices change: update the table and PRICE_DATE together.
 export const PRICE_DATE = "2026-11-22";
-export const PRICE_SOURCE = "AWS on-demand price pages for Fargate, RDS for PostgreSQL, Elastic Load Balancing and VPC (NAT gateway, public IPv4)";
+export const PRICE_SOURCE =
+  "AWS on-demand price pages for Fargate, RDS for PostgreSQL, Elastic Load Balancing, VPC (NAT gateway, public IPv4), PrivateLink (interface endpoints) and EC2";
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
   "eu-west-1": {
     fargateVcpuHour: 0.04048,
@@ -35,6 +42,9 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.048,
     publicIpv4Hour: 0.005,
+    ec2Hour: { "t4g.nano": 0.0046, "t4g.micro": 0.0092, "t3.nano": 0.0057, "t3.micro": 0.0114 },
+    interfaceEndpointHour: 0.011,
+    interfaceEndpointGb: 0.01,
   },
   "us-east-1": {
     fargateVcpuHour: 0.04048,
@@ -45,6 +55,9 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.045,
     publicIpv4Hour: 0.005,
+    ec2Hour: { "t4g.nano": 0.0042, "t4g.micro": 0.0084, "t3.nano": 0.0052, "t3.micro": 0.0104 },
+    interfaceEndpointHour: 0.01,
+    interfaceEndpointGb: 0.01,
   },
   "eu-central-1": {
     fargateVcpuHour: 0.04656,
@@ -55,6 +68,9 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.052,
     publicIpv4Hour: 0.005,
+    ec2Hour: { "t4g.nano": 0.0048, "t4g.micro": 0.0096, "t3.nano": 0.006, "t3.micro": 0.012 },
+    interfaceEndpointHour: 0.012,
+    interfaceEndpointGb: 0.01,
   },
 };
 
@@ -105,12 +121,17 @@ class Pricing {
     this.lines.push({ address, item, monthly: round(hourly * HOURS_PER_MONTH) });
   }
 
-  /** The resource an attribute points at, by known id or ARN, else by the configuration's reference. */
-  private target(r: ResourceState, attribute: string, type: string): ResourceState | undefined {
-    const value = r.values[attribute];
-    if (!unknownAt(r.unknown, [attribute]) && typeof value === "string" && this.ids.has(value)) return this.ids.get(value);
-    const [address] = configReferences(this.plan, r.address, [attribute]).filter((a) => a.startsWith(`${type}.`));
-    return this.resources.find((x) => x.address === address) ?? this.resources.filter((x) => x.type === type).at(0);
+  /**
+   * The resource an attribute points at, by known id or ARN, else by the configuration's reference, else the
+   * first of its type in the same module.
+   */
+  private target(r: ResourceState, attribute: string | AttributePath, type: string): ResourceState | undefined {
+    const path = typeof attribute === "string" ? [attribute] : attribute;
+    const value = valueAt(r.values, path);
+    if (!unknownAt(r.unknown, path) && typeof value === "string" && this.ids.has(value)) return this.ids.get(value);
+    const [address] = configReferences(this.plan, r.address, path).filter((a) => a.startsWith(`${type}.`));
+    const module = r.address.slice(0, r.address.lastIndexOf(`${r.type}.`));
+    return this.resources.find((x) => x.address === address) ?? this.resources.filter((x) => x.type === type && x.address.startsWith(module)).at(0);
   }
 
   private count(r: ResourceState, attribute: string): number {
@@ -144,11 +165,28 @@ class Pricing {
         const zones = this.count(r, "subnets");
         this.line(r.address, `public IPv4: load balancer in ${zones} zone(s)`, zones * p.publicIpv4Hour);
       }
+    } else if (r.type === "aws_instance") {
+      this.priceInstance(r);
+    } else if (r.type === "aws_vpc_endpoint" && v.vpc_endpoint_type === "Interface") {
+      const zones = this.count(r, "subnet_ids");
+      const service = String(v.service_name).split(".").slice(3).join(".");
+      this.line(r.address, `VPC interface endpoint ${service}: ${zones} zone(s)`, zones * p.interfaceEndpointHour);
     } else if (r.type === "aws_nat_gateway") {
       this.line(r.address, "NAT gateway", p.natGatewayHour);
     } else if (r.type === "aws_eip") {
       this.line(r.address, "public IPv4: Elastic IP", p.publicIpv4Hour);
     }
+  }
+
+  /** An instance's type is its own, or its launch template's. */
+  private priceInstance(r: ResourceState): void {
+    const v = r.values;
+    const own = unknownAt(r.unknown, ["instance_type"]) ? undefined : v.instance_type;
+    const type = String(own ?? this.target(r, ["launch_template", 0, "id"], "aws_launch_template")?.values.instance_type);
+    const hourly = this.p.ec2Hour[type];
+    if (hourly === undefined) this.unpriced.push(`${r.address}: EC2 ${type}`);
+    else this.line(r.address, `EC2 ${type}`, hourly);
+    if (v.associate_public_ip_address === true) this.line(r.address, "public IPv4: instance with a public IP", this.p.publicIpv4Hour);
   }
 
   get total(): number {
@@ -162,6 +200,7 @@ export function cost(plan: PlanJson, regionOverride?: string): Cost {
   const assumptions = [
     `${HOURS_PER_MONTH} hours a month, on-demand prices in USD`,
     "data transfer, requests, logs and backups beyond the free allowance are not included",
+    "instances' EBS volumes are not included",
     `the load balancer carries ${ASSUMED_LCUS} LCU an hour`,
     "a service runs its desired count all month (with auto scaling: the desired count it starts with)",
   ];
@@ -180,6 +219,7 @@ export function cost(plan: PlanJson, regionOverride?: string): Cost {
       unpriced: [],
     };
   }
+  assumptions.push(`VPC interface endpoints: hours only; the data they process ($${prices.interfaceEndpointGb} per GB) is not included`);
   const after = new Pricing(plan, "after", prices);
   const before = new Pricing(plan, "before", prices);
   return {

@@ -14,7 +14,7 @@ import { outputValue, PRIVATE_CIDRS, PUBLIC_CIDRS, ref, resourcesOf, stageJson, 
 
 const hostOf = (json: TerraformJson) => theOne(json, Instance)[1];
 const templateOf = (json: TerraformJson) => theOne(json, LaunchTemplate);
-const userDataOf = (json: TerraformJson) => Buffer.from(String(templateOf(json)[1].user_data), "base64").toString("utf8");
+const userDataOf = (json: TerraformJson) => String(hostOf(json).user_data);
 
 describe("stage db with the lesson defaults", () => {
   let db: TerraformJson;
@@ -26,9 +26,9 @@ describe("stage db with the lesson defaults", () => {
     const [, template] = templateOf(db);
     expect(template).toMatchObject({
       name: "workshop-db-jump-host",
-      instance_type: "t4g.nano",
       image_id: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
     });
+    expect(hostOf(db).instance_type).toBe("t4g.nano");
   });
 
   test("the instance runs the template's latest version, sets no ami of its own and ignores it, so a newer image never replaces it", () => {
@@ -48,7 +48,8 @@ describe("stage db with the lesson defaults", () => {
     expect(template).not.toHaveProperty("key_name");
   });
 
-  test("user data installs the PostgreSQL client of the database's major, falling back to the newest", () => {
+  test("user data installs the PostgreSQL client of the database's major, falling back to the newest; a new script is a new host", () => {
+    expect(hostOf(db).user_data_replace_on_change).toBe(true);
     expect(userDataOf(db)).toMatch(/^#!\/bin\/bash\n/);
     expect(userDataOf(db)).toContain("for package in postgresql17 postgresql16 postgresql15; do\n  dnf install -y \"$package\" && break\ndone");
   });
@@ -108,10 +109,9 @@ describe("settings", () => {
   });
 
   test("t3.micro reaches the x86_64 image in the stage", () => {
-    expect(templateOf(db({ jumpHost: { instanceType: "t3.micro" } }))[1]).toMatchObject({
-      instance_type: "t3.micro",
-      image_id: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-    });
+    const json = db({ jumpHost: { instanceType: "t3.micro" } });
+    expect(templateOf(json)[1].image_id).toBe("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+    expect(hostOf(json).instance_type).toBe("t3.micro");
   });
 
   test("the client package follows database.engineVersion's major", () => {

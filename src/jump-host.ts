@@ -137,16 +137,19 @@ export class JumpHost extends Construct {
       name: names.of("jump-host"),
       description: "Amazon Linux 2023 with the PostgreSQL client, for Session Manager",
       imageId: imageParameter(settings.instanceType),
-      instanceType: settings.instanceType,
       keyName: settings.sshKeyPairName,
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeType: "gp3", deleteOnTermination: "true" } }],
-      // Encoded here: the script holds quotes and "$", which a Terraform expression would have to escape.
-      userData: Buffer.from(userData(props.engineVersion ?? defaultSettings().database.engineVersion)).toString("base64"),
     });
     this.instance = new Instance(this, "instance", {
-      // A new template version (another type, user data or key) replaces the host: it keeps nothing.
+      // A new template version (another architecture or key pair) replaces the host: it keeps nothing.
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
+      // The type and the script are the instance's own, so that plans and reviews know them: another type
+      // within the architecture is a stop and start, another script (database major) a new host.
+      instanceType: settings.instanceType,
+      // Plain text: the plan then knows the hash Terraform keeps, and compares like with like on the next plan.
+      userData: userData(props.engineVersion ?? defaultSettings().database.engineVersion),
+      userDataReplaceOnChange: true,
       subnetId: this.subnet.subnet.id,
       vpcSecurityGroupIds: [this.securityGroup.id],
       // On the instance rather than the template: the provider waits here for a new profile to propagate.

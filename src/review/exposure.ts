@@ -1,7 +1,7 @@
 /**
  * Exposure: who can open a connection to what, before and after the plan. Paths come from security-group
  * ingress (standalone rules, legacy rules and inline blocks) and from the listeners of internet-facing load
- * balancers. Groups are named after what uses them (the database, the service's tasks, the load balancer),
+ * balancers. Groups are named after what uses them (the database, the service's tasks, the load balancer, an instance),
  * so the same path keeps its name when a group is replaced.
  */
 import { configReferences, resourcesOn, unknownAt, valueAt, type AttributePath, type PlanJson, type ResourceState, type Side } from "./plan";
@@ -79,18 +79,23 @@ class SideGraph {
         users.push(`tasks of service ${String(v.name ?? r.address)}`);
       } else if ((r.type === "aws_lb" || r.type === "aws_alb") && this.targets(r, ["security_groups"], GROUP_TYPES).includes(group)) {
         users.push(`load balancer ${String(v.name ?? r.address)}`);
+      } else if (r.type === "aws_instance" && this.targets(r, ["vpc_security_group_ids"], GROUP_TYPES).includes(group)) {
+        users.push(`instance ${String(valueAt(v, ["tags", "Name"]) ?? r.address)}`);
       }
     }
     return users;
   }
 
-  /** True when tasks with public IPs use the group. */
+  /** True when tasks or instances with public IPs use the group. */
   private hasPublicIp(group: string): boolean {
     return this.resources.some(
       (r) =>
-        r.type === "aws_ecs_service" &&
-        valueAt(r.values, ["network_configuration", 0, "assign_public_ip"]) === true &&
-        this.targets(r, ["network_configuration", 0, "security_groups"], GROUP_TYPES).includes(group),
+        (r.type === "aws_ecs_service" &&
+          valueAt(r.values, ["network_configuration", 0, "assign_public_ip"]) === true &&
+          this.targets(r, ["network_configuration", 0, "security_groups"], GROUP_TYPES).includes(group)) ||
+        (r.type === "aws_instance" &&
+          r.values.associate_public_ip_address === true &&
+          this.targets(r, ["vpc_security_group_ids"], GROUP_TYPES).includes(group)),
     );
   }
 

@@ -9,6 +9,8 @@
  * The image is the launch template's `resolve:ssm:` parameter: EC2 resolves it at launch, so a plan needs
  * no AWS call. The launch template keeps the parameter's text, not the resolved id, so a newer image
  * makes no new template version and no diff; the instance leaves `ami` unset (it takes the template's).
+ * The type and the user data are the instance's own: another type of the same architecture is a stop and
+ * start; another architecture or key pair (a new template version) or another script replaces the host.
  */
 import { Construct } from "constructs";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
@@ -135,7 +137,7 @@ export class JumpHost extends Construct {
 
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name: names.of("jump-host"),
-      description: "Amazon Linux 2023 with the PostgreSQL client, for Session Manager",
+      description: "The jump host: Amazon Linux 2023, IMDSv2 only, encrypted root volume",
       imageId: imageParameter(settings.instanceType),
       keyName: settings.sshKeyPairName,
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },

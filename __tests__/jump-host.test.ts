@@ -75,10 +75,10 @@ describe("stage db with the lesson defaults", () => {
     expect(outputValue(db, "jump_host_session_command")).toBe(`aws ssm start-session --region eu-west-1 --target ${host}`);
     const forward = String(outputValue(db, "database_port_forward_command"));
     expect(forward).toContain(`--target ${host} --document-name AWS-StartPortForwardingSessionToRemoteHost`);
-    const parameters = /--parameters '(.*)'$/.exec(forward)?.[1] ?? "";
-    const { host: [dbHost], portNumber, localPortNumber } = JSON.parse(parameters) as Record<string, string[]>;
-    expect(dbHost).toMatch(address);
-    expect({ portNumber, localPortNumber }).toEqual({ portNumber: ["5432"], localPortNumber: ["5432"] });
+    const parameters = Object.fromEntries((/--parameters (\S+)$/.exec(forward)?.[1] ?? "").split(",").map((p) => p.split("=")));
+    expect(parameters.host).toMatch(address);
+    expect(parameters).toMatchObject({ portNumber: "5432", localPortNumber: "5432" });
+    expect(Object.keys(parameters)).toEqual(["host", "portNumber", "localPortNumber"]);
     expect(String(outputValue(db, "jump_host_psql_command"))).toMatch(/^psql -h \$\{aws_db_instance\.[^.]+\.address\} -p 5432 -U postgres -d workshop$/);
     expect(outputValue(db, "database_local_psql_command")).toBe("psql -h localhost -p 5432 -U postgres -d workshop");
   });

@@ -167,7 +167,8 @@ export class JumpHost extends Construct {
     this.sessionCommand = `aws ssm start-session --region ${region} --target ${this.instance.id}`;
     this.portForwardCommand =
       `aws ssm start-session --region ${region} --target ${this.instance.id} --document-name AWS-StartPortForwardingSessionToRemoteHost ` +
-      `--parameters '{"host":["${db.address}"],"portNumber":["${db.port}"],"localPortNumber":["${db.port}"]}'`;
+      // The CLI's shorthand rather than JSON: cdktf's HCL output mangles double quotes next to a reference.
+      `--parameters host=${db.address},portNumber=${db.port},localPortNumber=${db.port}`;
     this.psqlOnHostCommand = `psql -h ${db.address} -p ${db.port} -U ${database.masterUsername} -d ${database.databaseName}`;
     this.psqlLocalCommand = `psql -h localhost -p ${db.port} -U ${database.masterUsername} -d ${database.databaseName}`;
   }

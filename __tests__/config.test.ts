@@ -38,6 +38,7 @@ describe("lesson defaults", () => {
       publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
       privateSubnetCidrs: ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"],
       nat: "none",
+      enableVpcEndpoints: false,
     });
   });
 
@@ -141,7 +142,7 @@ describe("partial overrides", () => {
 
   test("empty sections mean the section's defaults", () => {
     // GIVEN every section present but empty
-    const settings = parseSettings({ network: {}, database: {}, registry: {}, service: {}, loadBalancer: {}, autoscaling: {} });
+    const settings = parseSettings({ network: {}, database: {}, jumpHost: {}, registry: {}, service: {}, loadBalancer: {}, autoscaling: {} });
     // THEN
     expect(settings).toEqual(defaultSettings());
   });
@@ -172,7 +173,7 @@ describe("errors: shape of a setting", () => {
 
   test("an unknown key in a section lists the keys allowed there", () => {
     expect(() => parseSettings({ network: { cidrs: "10.0.0.0/16" } })).toThrow(
-      /network\.cidrs: unknown setting \(did you mean "cidr"\?\); allowed here: name, cidr, publicSubnetCidrs, privateSubnetCidrs, nat/,
+      /network\.cidrs: unknown setting \(did you mean "cidr"\?\); allowed here: name, cidr, publicSubnetCidrs, privateSubnetCidrs, nat, enableVpcEndpoints/,
     );
   });
 

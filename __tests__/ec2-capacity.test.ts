@@ -37,7 +37,8 @@ const idIn = (expression: unknown): string => String(referencedAddress(expressio
 
 function view(json: TerraformJson) {
   const [groupId, group] = theOne(json, AutoscalingGroup);
-  const [templateId, template] = theOne(json, LaunchTemplate);
+  // The stage's other launch template is the jump host's: the instances' is the one the group launches from.
+  const [templateId, template] = theOne(json, LaunchTemplate, (_, id) => ref(LaunchTemplate, id) === (group.launch_template as Attributes).id);
   const [providerId, provider] = theOne(json, EcsCapacityProvider);
   const [, service] = theOne(json, EcsService);
   const [clusterId] = theOne(json, EcsCluster);
@@ -83,8 +84,8 @@ describe("the instances (stage alb, EC2)", () => {
   });
 
   test("the instance profile's role is trusted by EC2 and has exactly the ECS agent's and Session Manager's managed policies", () => {
-    const [profileId, profile] = theOne(json, IamInstanceProfile);
-    expect(v.template.iam_instance_profile).toEqual({ arn: ref(IamInstanceProfile, profileId, "arn") });
+    const [, profile] = theOne(json, IamInstanceProfile, (_, id) => ref(IamInstanceProfile, id, "arn") === (v.template.iam_instance_profile as Attributes).arn);
+    expect(profile.name).toBe("workshop-alb-instances");
     const roleId = idIn(profile.role);
     const role = theOne(json, IamRole, (_, id) => id === roleId)[1];
     expect(decodeJsonencode(role.assume_role_policy)).toEqual({
@@ -166,7 +167,8 @@ describe("the instances (stage alb, EC2)", () => {
   });
 
   test("every unique name carries the prefix and the stage", () => {
-    const names = [v.group.name, v.template.name, v.provider.name, theOne(json, IamInstanceProfile)[1].name];
+    const profile = theOne(json, IamInstanceProfile, (_, id) => ref(IamInstanceProfile, id, "arn") === (v.template.iam_instance_profile as Attributes).arn)[1];
+    const names = [v.group.name, v.template.name, v.provider.name, profile.name];
     expect(names).toEqual(Array(4).fill("workshop-alb-instances"));
   });
 });
@@ -217,18 +219,24 @@ describe("settings of the instances", () => {
     expect(v.provider.auto_scaling_group_provider).toMatchObject({ managed_scaling: { status: "ENABLED" } });
   });
 
-  test("Fargate, the default, makes no EC2 resource", () => {
+  test("Fargate, the default, makes no EC2 capacity: the only instance is the lesson's jump host", () => {
     const json = stageJson("autoscaling");
-    for (const type of [AutoscalingGroup, LaunchTemplate, EcsCapacityProvider, EcsClusterCapacityProviders, IamInstanceProfile]) {
+    for (const type of [AutoscalingGroup, EcsCapacityProvider, EcsClusterCapacityProviders]) {
       expect(resourcesOf(json, type)).toEqual([]);
+    }
+    for (const type of [LaunchTemplate, IamInstanceProfile]) {
+      expect(resourcesOf(json, type).map(([, r]) => r.name)).toEqual(["workshop-autoscaling-jump-host"]);
     }
     expect(theOne(json, EcsService)[1].launch_type).toBe("FARGATE");
   });
 });
 
 describe("the security-group graph with EC2", () => {
+  // The lesson's jump host and its one path, to the database, are there whatever the launch type.
+  const jumpHost = ["database <- jump-host tcp/5432", "jump-host -> 0.0.0.0/0 tcp/443", "jump-host -> database tcp/5432"];
   const graph = (stage: StageName, more: SettingsInput = {}) => securityGraph(ec2Stage(stage, more), `workshop-${stage}`);
-  const behindLoadBalancer = [
+  const withJumpHost = (edges: string[]) => [...edges, ...jumpHost].sort();
+  const behindLoadBalancer = withJumpHost([
     "alb -> instances tcp/32768-65535",
     "alb <- 0.0.0.0/0 tcp/80",
     "alb <- ::/0 tcp/80",
@@ -236,15 +244,12 @@ describe("the security-group graph with EC2", () => {
     "instances -> 0.0.0.0/0 tcp/443",
     "instances -> database tcp/5432",
     "instances <- alb tcp/32768-65535",
-  ];
+  ]);
 
   test("fargate: the instances admit the task's port 80 from anywhere, the lesson browses to it; the database admits only the instances", () => {
-    expect(graph("fargate")).toEqual([
-      "database <- instances tcp/5432",
-      "instances -> 0.0.0.0/0 tcp/443",
-      "instances -> database tcp/5432",
-      "instances <- 0.0.0.0/0 tcp/80",
-    ]);
+    expect(graph("fargate")).toEqual(
+      withJumpHost(["database <- instances tcp/5432", "instances -> 0.0.0.0/0 tcp/443", "instances -> database tcp/5432", "instances <- 0.0.0.0/0 tcp/80"]),
+    );
   });
 
   test.each(["alb", "autoscaling"] as const)("%s: the instances admit the dynamic port range only from the load balancer", (stage) => {

@@ -27,6 +27,8 @@ import { THREE_SERVICES, TWO_SERVICES, reordered } from "./support/services";
 import { ZONES, addresses, outputValue, ref, resources, resourcesOf, stageJson, theOne, type Attributes, type TerraformJson } from "./support/synth";
 
 const graph = (stage: StageName, input: SettingsInput) => securityGraph(stageJson(stage, input), `workshop-${stage}`);
+/** The lesson's jump host and its one path, to the database, stand beside every service. */
+const withJumpHost = (edges: string[]) => [...edges, "database <- jump-host tcp/5432", "jump-host -> 0.0.0.0/0 tcp/443", "jump-host -> database tcp/5432"].sort();
 const valuesOf = (json: TerraformJson, type: { tfResourceType: string }, key: string) =>
   resourcesOf(json, type)
     .map(([, attributes]) => attributes[key])
@@ -55,11 +57,13 @@ describe("each service has its own resources", () => {
       "workshop-autoscaling-alb",
       "workshop-autoscaling-backend-tasks",
       "workshop-autoscaling-database",
+      "workshop-autoscaling-jump-host",
       "workshop-autoscaling-tasks",
     ]);
     expect(valuesOf(json, IamRole, "name")).toEqual([
       "workshop-autoscaling-backend-task",
       "workshop-autoscaling-backend-task-execution",
+      "workshop-autoscaling-jump-host",
       "workshop-autoscaling-task",
       "workshop-autoscaling-task-execution",
     ]);
@@ -146,59 +150,65 @@ describe("path routing", () => {
 
   test("fargate: routed services are open to the internet for the lesson; a service without paths is not", () => {
     const input: SettingsInput = { services: [{ name: "frontend", paths: ["/"] }, { name: "worker" }] };
-    expect(graph("fargate", input)).toEqual([
-      "database <- tasks tcp/5432",
-      "tasks -> 0.0.0.0/0 tcp/443",
-      "tasks -> database tcp/5432",
-      "tasks <- 0.0.0.0/0 tcp/80",
-      "worker-tasks -> 0.0.0.0/0 tcp/443",
-    ]);
+    expect(graph("fargate", input)).toEqual(
+      withJumpHost([
+        "database <- tasks tcp/5432",
+        "tasks -> 0.0.0.0/0 tcp/443",
+        "tasks -> database tcp/5432",
+        "tasks <- 0.0.0.0/0 tcp/80",
+        "worker-tasks -> 0.0.0.0/0 tcp/443",
+      ]),
+    );
   });
 });
 
 describe("the security-group graph shows only the paths the settings describe", () => {
   test("two services: the load balancer reaches each on its port; only the service at \"/\" reaches the database", () => {
-    expect(graph("autoscaling", TWO_SERVICES)).toEqual([
-      "alb -> backend-tasks tcp/8080",
-      "alb -> tasks tcp/80",
-      "alb <- 0.0.0.0/0 tcp/80",
-      "alb <- ::/0 tcp/80",
-      "backend-tasks -> 0.0.0.0/0 tcp/443",
-      "backend-tasks <- alb tcp/8080",
-      "database <- tasks tcp/5432",
-      "tasks -> 0.0.0.0/0 tcp/443",
-      "tasks -> database tcp/5432",
-      "tasks <- alb tcp/80",
-    ]);
+    expect(graph("autoscaling", TWO_SERVICES)).toEqual(
+      withJumpHost([
+        "alb -> backend-tasks tcp/8080",
+        "alb -> tasks tcp/80",
+        "alb <- 0.0.0.0/0 tcp/80",
+        "alb <- ::/0 tcp/80",
+        "backend-tasks -> 0.0.0.0/0 tcp/443",
+        "backend-tasks <- alb tcp/8080",
+        "database <- tasks tcp/5432",
+        "tasks -> 0.0.0.0/0 tcp/443",
+        "tasks -> database tcp/5432",
+        "tasks <- alb tcp/80",
+      ]),
+    );
   });
 
   test("three services with HTTPS: frontend calls backend, backend calls worker and uses the database, nobody else", () => {
-    expect(graph("autoscaling", THREE_SERVICES)).toEqual([
-      "alb -> backend-tasks tcp/8080",
-      "alb -> tasks tcp/80",
-      "alb <- 0.0.0.0/0 tcp/443",
-      "alb <- 0.0.0.0/0 tcp/80",
-      "alb <- ::/0 tcp/443",
-      "alb <- ::/0 tcp/80",
-      "backend-tasks -> 0.0.0.0/0 tcp/443",
-      "backend-tasks -> database tcp/5432",
-      "backend-tasks -> worker-tasks tcp/9000",
-      "backend-tasks <- alb tcp/8080",
-      "backend-tasks <- tasks tcp/8080",
-      "database <- backend-tasks tcp/5432",
-      "database <- tasks tcp/5432",
-      "tasks -> 0.0.0.0/0 tcp/443",
-      "tasks -> backend-tasks tcp/8080",
-      "tasks -> database tcp/5432",
-      "tasks <- alb tcp/80",
-      "worker-tasks -> 0.0.0.0/0 tcp/443",
-      "worker-tasks <- backend-tasks tcp/9000",
-    ]);
+    expect(graph("autoscaling", THREE_SERVICES)).toEqual(
+      withJumpHost([
+        "alb -> backend-tasks tcp/8080",
+        "alb -> tasks tcp/80",
+        "alb <- 0.0.0.0/0 tcp/443",
+        "alb <- 0.0.0.0/0 tcp/80",
+        "alb <- ::/0 tcp/443",
+        "alb <- ::/0 tcp/80",
+        "backend-tasks -> 0.0.0.0/0 tcp/443",
+        "backend-tasks -> database tcp/5432",
+        "backend-tasks -> worker-tasks tcp/9000",
+        "backend-tasks <- alb tcp/8080",
+        "backend-tasks <- tasks tcp/8080",
+        "database <- backend-tasks tcp/5432",
+        "database <- tasks tcp/5432",
+        "tasks -> 0.0.0.0/0 tcp/443",
+        "tasks -> backend-tasks tcp/8080",
+        "tasks -> database tcp/5432",
+        "tasks <- alb tcp/80",
+        "worker-tasks -> 0.0.0.0/0 tcp/443",
+        "worker-tasks <- backend-tasks tcp/9000",
+      ]),
+    );
   });
 
-  test("a default service that does not use the database leaves the database without clients", () => {
+  test("a default service that does not use the database leaves the jump host its only client", () => {
     const input: SettingsInput = { services: [{ name: "frontend", paths: ["/"], useDatabase: false }] };
-    expect(graph("alb", input).filter((edge) => edge.includes("database"))).toEqual([]);
+    expect(graph("alb", input).filter((edge) => edge.includes("database"))).toEqual(["database <- jump-host tcp/5432", "jump-host -> database tcp/5432"]);
   });
 });
 

@@ -5,6 +5,8 @@ import { App } from "cdktf";
 import { parseSettings, type SettingsInput } from "../src/config";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
 import { synthesize } from "../src/synth";
+import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
+import type { PlanJson } from "../src/review/plan";
 import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
@@ -20,27 +22,41 @@ const network = {
   aws_route_table_association: 6,
   aws_default_security_group: 1,
 };
-// The database's postgresql and upgrade log groups come with it.
-const db = { ...network, aws_db_subnet_group: 1, aws_db_instance: 1, aws_security_group: 1, aws_cloudwatch_log_group: 2 };
+// The database's postgresql and upgrade log groups come with it, and the jump host the lesson reaches it from:
+// its group (HTTPS out), the database's rules for it, role, SSM policy attachment, profile, launch template, instance.
+const db = {
+  ...network,
+  aws_db_subnet_group: 1,
+  aws_db_instance: 1,
+  aws_security_group: 2,
+  aws_cloudwatch_log_group: 2,
+  aws_vpc_security_group_ingress_rule: 1,
+  aws_vpc_security_group_egress_rule: 2,
+  aws_iam_role: 1,
+  aws_iam_role_policy_attachment: 1,
+  aws_iam_instance_profile: 1,
+  aws_launch_template: 1,
+  aws_instance: 1,
+};
 const fargate = {
   ...db,
-  aws_security_group: 2,
-  aws_vpc_security_group_ingress_rule: 2,
-  aws_vpc_security_group_egress_rule: 2,
+  aws_security_group: 3,
+  aws_vpc_security_group_ingress_rule: 3,
+  aws_vpc_security_group_egress_rule: 4,
   aws_ecr_repository: 1,
   aws_ecr_lifecycle_policy: 1,
   aws_ecs_cluster: 1,
   aws_cloudwatch_log_group: 3,
-  aws_iam_role: 2,
+  aws_iam_role: 3,
   aws_iam_role_policy: 1,
   aws_ecs_task_definition: 1,
   aws_ecs_service: 1,
 };
 const alb = {
   ...fargate,
-  aws_security_group: 3,
-  aws_vpc_security_group_ingress_rule: 4,
-  aws_vpc_security_group_egress_rule: 3,
+  aws_security_group: 4,
+  aws_vpc_security_group_ingress_rule: 5,
+  aws_vpc_security_group_egress_rule: 5,
   aws_lb: 1,
   aws_lb_target_group: 1,
   aws_lb_listener: 1,
@@ -48,7 +64,7 @@ const alb = {
 const autoscaling = { ...alb, aws_appautoscaling_target: 1, aws_appautoscaling_policy: 1 };
 // service.launchType "EC2": the instances' group stands where the tasks' group was, plus the instances.
 const ec2Capacity = {
-  aws_iam_role: 3,
+  aws_iam_role: 1,
   aws_iam_role_policy_attachment: 2,
   aws_iam_instance_profile: 1,
   aws_launch_template: 1,
@@ -56,6 +72,9 @@ const ec2Capacity = {
   aws_ecs_capacity_provider: 1,
   aws_ecs_cluster_capacity_providers: 1,
 };
+/** Counts per type, added up. */
+const plus = (base: Record<string, number>, extra: Record<string, number>) =>
+  Object.fromEntries([...new Set([...Object.keys(base), ...Object.keys(extra)])].map((type) => [type, (base[type] ?? 0) + (extra[type] ?? 0)]));
 const EC2_STAGES = ["alb", "autoscaling"] as const;
 
 /** Planned creations per resource type, per stage, with the lesson's settings. */
@@ -67,6 +86,9 @@ const VARIANTS: Array<{ variant: string; stage: StageName; input: SettingsInput 
   { variant: "two", stage: "autoscaling", input: TWO_SERVICES },
   { variant: "example", stage: "alb", input: README_EXAMPLE },
   { variant: "three", stage: "autoscaling", input: THREE_SERVICES },
+  // alb with VPC endpoints instead of NAT, and db with SSH on an x86 jump host
+  { variant: "endpoints", stage: "alb", input: { network: { enableVpcEndpoints: true }, service: { imageSource: "repository" } } },
+  { variant: "ssh", stage: "db", input: { jumpHost: { instanceType: "t3.micro", sshKeyPairName: "lesson-key", sshAllowedCidr: "203.0.113.7/32" } } },
 ];
 
 describeWithTerraform("terraform validate and plan, offline, per stage", () => {
@@ -74,6 +96,9 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   let env: NodeJS.ProcessEnv;
   const plans = new Map<string, StagePlan>();
   const plan = (stage: StageName, variant = "lesson") => plans.get(`${variant}/${stage}`) as StagePlan;
+  // Every module shares one plan file; `terraform show -json` of it runs once, for the tests that read values.
+  let shown: Promise<string> | undefined;
+  const shownPlan = () => (shown ??= showPlan(plan("db").planFile, env));
 
   beforeAll(async () => {
     // GIVEN every stage synthesized with the offline switch, and vpc-only with NAT in every zone
@@ -81,7 +106,8 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     const lesson = new App({ outdir: join(workDir, "lesson") });
     addStages(lesson, { settings: parseSettings({}), offline: true });
     lesson.synth();
-    // AND the variants: NAT in every zone, and several services with and without discovery and HTTPS
+    // AND the variants: NAT in every zone, VPC endpoints, SSH on the jump host, and several services with and
+    // without discovery and HTTPS
     for (const { variant, stage, input } of VARIANTS) {
       const app = new App({ outdir: join(workDir, variant) });
       new WorkshopStage(app, stage, { settings: parseSettings(input), offline: true });
@@ -114,12 +140,8 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     expect([...new Set(Object.values(result.actions))]).toEqual(["create"]);
   });
 
-  /** The whole plan as JSON text (every module is in the one plan file): one more provider start, shared. */
-  let shown: Promise<string> | undefined;
-  const planText = () => (shown ??= showPlan(plan("db").planFile, env));
-
   test("the db plan never holds a password value", async () => {
-    const text = await planText();
+    const text = await shownPlan();
     expect(text).toMatch(/"manage_master_user_password":true/);
     expect(text).not.toMatch(/"password":"[^"]/);
   });
@@ -144,7 +166,7 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
 
   test.each(EC2_STAGES)("%s on EC2 capacity (alb as JSON, autoscaling as HCL): validates and plans the lesson's resources with the instances instead of Fargate", (stage) => {
     const result = plan(stage, "ec2");
-    expect(result.counts).toEqual({ ...EXPECTED[stage], ...ec2Capacity });
+    expect(result.counts).toEqual(plus(EXPECTED[stage], ec2Capacity));
     expect([...new Set(Object.values(result.actions))]).toEqual(["create"]);
   });
 
@@ -153,7 +175,7 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
       readonly type: string;
       readonly values: Record<string, unknown>;
     }
-    const modules = (JSON.parse(await planText()) as { planned_values: { root_module: { child_modules: Array<{ address: string; resources: Planned[] }> } } })
+    const modules = (JSON.parse(await shownPlan()) as { planned_values: { root_module: { child_modules: Array<{ address: string; resources: Planned[] }> } } })
       .planned_values.root_module.child_modules;
     for (const stage of EC2_STAGES) {
       const resources = modules.find((m) => m.address === `module.ec2-${stage}`)?.resources ?? [];
@@ -171,6 +193,42 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
 
   test("alb on EC2 outputs the command that lists its instances", () => {
     expect(plan("alb", "ec2").outputs).toContain("instance_ids_command");
+  });
+
+  test("VPC endpoints plan 7 interface endpoints, the S3 gateway and their group on top of alb, and nothing else", () => {
+    const { counts } = plan("alb", "endpoints");
+    expect(counts).toEqual({ ...alb, aws_vpc_endpoint: 8, aws_security_group: 5, aws_vpc_security_group_ingress_rule: 7 });
+  });
+
+  test("db with SSH plans the one extra ingress rule, and the jump host's outputs", () => {
+    const { counts, outputs } = plan("db", "ssh");
+    expect(counts).toEqual({ ...db, aws_vpc_security_group_ingress_rule: 2 });
+    expect(outputs).toEqual(
+      expect.arrayContaining(["jump_host_instance_id", "jump_host_session_command", "jump_host_psql_command", "database_port_forward_command", "database_local_psql_command"]),
+    );
+  });
+
+  test("the review's cost prices each interface endpoint in its 3 zones and the jump host's hours and address, to compare with NAT", async () => {
+    // GIVEN the plan's values, priced with the eu-west-1 table
+    const { lines } = cost(JSON.parse(await shownPlan()) as PlanJson, "eu-west-1");
+    const eu = PRICES["eu-west-1"];
+    const monthly = (hourly: number) => Math.round(hourly * HOURS_PER_MONTH * 100) / 100;
+    const of = (module: string) => lines.filter((l) => l.address.startsWith(`module.${module}.`)).map(({ item, monthly }) => ({ item, monthly }));
+    // THEN alb with endpoints pays 7 endpoints x 3 zones, and its private jump host has no public address
+    const endpoints = of("endpoints-alb").filter((l) => l.item.startsWith("VPC interface endpoint"));
+    expect(endpoints.map((l) => l.item).sort()).toEqual(
+      ["ec2messages", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages"].map((s) => `VPC interface endpoint ${s}: 3 zone(s)`),
+    );
+    for (const line of endpoints) expect(line.monthly).toBe(monthly(3 * eu.interfaceEndpointHour));
+    expect(of("endpoints-alb").filter((l) => l.item.includes("instance") || l.item.startsWith("EC2"))).toEqual([{ item: "EC2 t4g.nano", monthly: monthly(eu.ec2Hour["t4g.nano"]) }]);
+    // AND the lesson's db pays the host and its public IP; the SSH variant's t3.micro is priced as such
+    expect(of("lesson-db")).toEqual(
+      expect.arrayContaining([
+        { item: "EC2 t4g.nano", monthly: monthly(eu.ec2Hour["t4g.nano"]) },
+        { item: "public IPv4: instance with a public IP", monthly: monthly(eu.publicIpv4Hour) },
+      ]),
+    );
+    expect(of("ssh-db")).toContainEqual({ item: "EC2 t3.micro", monthly: monthly(eu.ec2Hour["t3.micro"]) });
   });
 
   test("alb's plan outputs the load balancer URL and the ECR commands", () => {

@@ -95,6 +95,10 @@ describe("settings variants the tests use", () => {
     ["two services and none at \"/\"", { services: [{ name: "api", paths: ["/api/*"] }, { name: "web", paths: ["/web/*"] }] }, ["alb"]],
     ["EC2 capacity", { service: { launchType: "EC2" } }, ["fargate", "alb", "autoscaling"]],
     ["EC2 capacity on Graviton, with NAT and a key pair", { service: { launchType: "EC2" }, ec2Capacity: { instanceType: "t4g.small", sshKeyPairName: "workshop" }, network: { nat: "single" } }, ["fargate", "alb"]],
+    ["VPC endpoints, private tasks", { network: { enableVpcEndpoints: true }, service: { imageSource: "repository" } }, ["vpc-only", "fargate", "autoscaling"]],
+    ["a private jump host with SSH from inside the VPC", { network: { nat: "single" }, jumpHost: { sshKeyPairName: "k", sshAllowedCidr: "10.0.0.0/16" } }, ["db"]],
+    ["SSH from anywhere, asked for, on t3.micro", { jumpHost: { instanceType: "t3.micro", sshKeyPairName: "k", sshAllowedCidr: "0.0.0.0/0", enableSshFromAnywhere: true } }, ["db"]],
+    ["no jump host", { jumpHost: { enable: false } }, ["db", "alb"]],
   ])("%s: no open finding and no unused waiver", (_, input, stages) => {
     expect(open(reportsOf(input, stages))).toEqual([]);
   });
@@ -117,10 +121,20 @@ describe("settings variants the tests use", () => {
   test("EC2 capacity: the instances' HTTPS egress and fargate's open task port carry the workshop's reasons; no task has a public IP to waive", () => {
     const [fargate, alb] = reportsOf({ service: { launchType: "EC2" } }, ["fargate", "alb"]);
     const waived = (report: PolicyReport, rule: string) => report.findings.filter((f) => f.rule === rule).map((f) => [f.address.split(".")[1].split("_")[1], f.waiver]);
-    expect(waived(alb, "SG-NO-WORLD-EGRESS")).toEqual([["ec2-capacity", REASONS.egressWithoutEndpoints]]);
+    expect(waived(alb, "SG-NO-WORLD-EGRESS")).toEqual([
+      ["egress-https", REASONS.sessionManagerEgress], // the jump host's
+      ["ec2-capacity", REASONS.egressWithoutEndpoints],
+    ]);
     expect(waived(fargate, "SG-NO-WORLD-INGRESS")).toEqual([["ingress-from-anywhere", expect.stringMatching(/browses to the task's public IP/)]]);
     expect(waived(alb, "SG-NO-WORLD-INGRESS").map(([where]) => where)).toEqual(["ingress-http-ipv4", "ingress-http-ipv6"]);
     expect([...fargate.findings, ...alb.findings].filter((f) => f.rule === "ECS-NO-PUBLIC-IP")).toEqual([]);
+  });
+
+  test("SSH from anywhere is an admin port on the internet: accepted only by the waiver that names the setting", () => {
+    const [db] = reportsOf({ jumpHost: { sshKeyPairName: "k", sshAllowedCidr: "0.0.0.0/0", enableSshFromAnywhere: true } }, ["db"]);
+    const ssh = db.findings.filter((f) => f.address.startsWith("aws_vpc_security_group_ingress_rule.jump-host_ingress-ssh"));
+    expect(ssh.map((f) => [f.rule, f.severity])).toEqual([["SG-NO-WORLD-ADMIN-PORTS", "error"], ["SG-NO-WORLD-INGRESS", "warning"]]);
+    for (const finding of ssh) expect(finding.waiver).toMatch(/jumpHost\.enableSshFromAnywhere/);
   });
 
   test("fargate with NAT: the open task port stays reachable, so no world-open rule guards unreachable tasks", () => {

@@ -89,7 +89,10 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     const review = reviews.openDatabase;
     expect(review.summary).toEqual({ add: 1, change: 0, destroy: 0, replace: 0 });
     expect(review.exposure.newInternetPaths).toEqual([expect.objectContaining({ from: "0.0.0.0/0", to: "database workshop-db-postgres", port: 5432 })]);
-    expect(review.exposure.before.filter((e) => e.to.startsWith("database"))).toEqual([]);
+    // before it, only the jump host could reach the database
+    expect(review.exposure.before.filter((e) => e.to.startsWith("database"))).toEqual([
+      expect.objectContaining({ from: "instance workshop-db-jump-host", to: "database workshop-db-postgres", port: 5432 }),
+    ]);
     expect(review.risks).toEqual([expect.objectContaining({ kind: "new-internet-path", reason: "0.0.0.0/0 can newly reach database workshop-db-postgres on port 5432" })]);
     expect(review.exitCode).toBe(3);
   });
@@ -100,7 +103,8 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     expect(replaced("aws_vpc")).toHaveLength(1);
     expect(replaced("aws_subnet")).toHaveLength(6);
     expect(replaced("aws_route_table")).toHaveLength(4);
-    expect(replaced("aws_security_group")).toHaveLength(2);
+    // the database's, the tasks' and the jump host's
+    expect(replaced("aws_security_group")).toHaveLength(3);
     expect(changeOf(review, "aws_vpc.").replacePaths).toEqual(["cidr_block"]);
     // each resource once, and a replacement is neither an addition nor a destruction
     const addresses = review.changes.map((c) => c.address);
@@ -135,9 +139,11 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     expect([added("aws_eip"), added("aws_nat_gateway"), added("aws_route")]).toEqual([3, 3, 3]);
     const natLines = review.cost.lines.filter((l) => /^(NAT gateway|public IPv4: Elastic IP)$/.test(l.item));
     expect(natLines.reduce((sum, l) => sum + l.monthly, 0)).toBeCloseTo(3 * (eu.natGatewayHour + eu.publicIpv4Hour) * HOURS_PER_MONTH, 1);
-    // alb's 3 tasks give up their public IPs, so the rise is the NAT's price less their 3 addresses
+    // alb's 3 tasks and the jump host give up their public IPs, so the rise is the NAT's price less their 4 addresses
     const rise = (review.cost.monthly ?? 0) - (review.cost.monthlyBefore ?? 0);
-    expect(rise).toBeCloseTo(3 * (eu.natGatewayHour + eu.publicIpv4Hour) * HOURS_PER_MONTH - 3 * eu.publicIpv4Hour * HOURS_PER_MONTH, 1);
+    expect(rise).toBeCloseTo(3 * (eu.natGatewayHour + eu.publicIpv4Hour) * HOURS_PER_MONTH - 4 * eu.publicIpv4Hour * HOURS_PER_MONTH, 1);
+    // the jump host moves to "Private subnet a": a new instance (it keeps nothing)
+    expect(changeOf(review, "aws_instance.")).toMatchObject({ kind: "replace", replacePaths: expect.arrayContaining(["subnet_id"]) });
     const service = changeOf(review, "aws_ecs_service.");
     expect(service.kind).toBe("update");
     expect(service.attributes?.map((a) => a.path)).toEqual(

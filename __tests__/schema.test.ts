@@ -74,7 +74,7 @@ test("the schema forbids unknown keys in every section", () => {
   // GIVEN every top-level setting that is an object of named settings
   const sections = Object.entries(schema.properties ?? {}).filter(([, node]) => node.type === "object" && node.properties);
   // THEN each is closed
-  expect(sections.map(([name]) => name)).toEqual(["network", "database", "registry", "service", "ec2Capacity", "loadBalancer", "autoscaling", "serviceDiscovery"]);
+  expect(sections.map(([name]) => name)).toEqual(["network", "database", "jumpHost", "registry", "service", "ec2Capacity", "loadBalancer", "autoscaling", "serviceDiscovery"]);
   for (const [name, node] of sections) expect({ name, additionalProperties: node.additionalProperties }).toEqual({ name, additionalProperties: false });
 });
 

@@ -451,9 +451,11 @@ describe("stage fargate with the lesson defaults", () => {
       );
     });
 
-    test("the database admits 5432 from the task security group only", () => {
-      // THEN the database security group has one ingress rule, from the tasks
+    test("the database admits 5432 from the task security group, and otherwise only from the jump host's", () => {
+      // THEN the database security group has two ingress rules: the tasks' and the jump host's (src/jump-host.ts)
+      const jumpHostGroup = ref(SecurityGroup, theOne(fargate.json, SecurityGroup, (group) => group.name === "workshop-fargate-jump-host")[0]);
       expect(fargate.ingressOn(fargate.databaseGroup)).toEqual([
+        { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroup: jumpHostGroup },
         { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroup: fargate.taskGroup },
       ]);
     });

@@ -48,17 +48,27 @@ describe("the five stages", () => {
       new Set(["aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route", "aws_route_table_association", "aws_default_security_group"]),
     );
     const added = (stage: StageName, previous: StageName) => [...types(stage)].filter((t) => !types(previous).has(t)).sort();
-    expect(added("db", "vpc-only")).toEqual(["aws_cloudwatch_log_group", "aws_db_instance", "aws_db_subnet_group", "aws_security_group"]);
+    // db: the database, and the jump host the lesson reaches it from (jumpHost.enable)
+    expect(added("db", "vpc-only")).toEqual([
+      "aws_cloudwatch_log_group",
+      "aws_db_instance",
+      "aws_db_subnet_group",
+      "aws_iam_instance_profile",
+      "aws_iam_role",
+      "aws_iam_role_policy_attachment",
+      "aws_instance",
+      "aws_launch_template",
+      "aws_security_group",
+      "aws_vpc_security_group_egress_rule",
+      "aws_vpc_security_group_ingress_rule",
+    ]);
     expect(added("fargate", "db")).toEqual([
       "aws_ecr_lifecycle_policy",
       "aws_ecr_repository",
       "aws_ecs_cluster",
       "aws_ecs_service",
       "aws_ecs_task_definition",
-      "aws_iam_role",
       "aws_iam_role_policy",
-      "aws_vpc_security_group_egress_rule",
-      "aws_vpc_security_group_ingress_rule",
     ]);
     expect(added("alb", "fargate")).toEqual(["aws_lb", "aws_lb_listener", "aws_lb_target_group"]);
     expect(added("autoscaling", "alb")).toEqual(["aws_appautoscaling_policy", "aws_appautoscaling_target"]);
@@ -149,7 +159,18 @@ describe("names", () => {
 describe("outputs", () => {
   const outputNames = (stage: StageName) => Object.keys(lesson[stage].output ?? {}).sort();
   const network = ["private_subnet_ids", "public_subnet_ids", "vpc_id"];
-  const database = ["database_address", "database_master_secret_arn", "database_name", "database_port"];
+  const database = [
+    "database_address",
+    "database_master_secret_arn",
+    "database_name",
+    "database_port",
+    // the jump host: a shell, psql on it, and the port forward with psql on the laptop
+    "jump_host_instance_id",
+    "jump_host_session_command",
+    "jump_host_psql_command",
+    "database_port_forward_command",
+    "database_local_psql_command",
+  ];
   const fargate = ["cluster_name", "docker_login_command", "docker_push_command", "docker_tag_command", "repository_url", "service_name"];
 
   test.each([
@@ -173,28 +194,32 @@ describe("outputs", () => {
 
 describe("the security-group graph", () => {
   const graph = (stage: StageName, input = {}) => securityGraph(stageJson(stage, input), `workshop-${stage}`);
+  /** The jump host's edges, from stage db on: it reaches the database and, over HTTPS, Session Manager. */
+  const jumpHost = ["database <- jump-host tcp/5432", "jump-host -> 0.0.0.0/0 tcp/443", "jump-host -> database tcp/5432"];
   const behindLoadBalancer = [
     "alb -> tasks tcp/80",
     "alb <- 0.0.0.0/0 tcp/80",
     "alb <- ::/0 tcp/80",
+    ...jumpHost,
     "database <- tasks tcp/5432",
     "tasks -> 0.0.0.0/0 tcp/443",
     "tasks -> database tcp/5432",
     "tasks <- alb tcp/80",
-  ];
+  ].sort();
 
-  test("vpc-only and db admit nothing: the database has no client before the tasks exist", () => {
+  test("vpc-only admits nothing; in db the jump host is the database's only client, and nothing admits the internet", () => {
     expect(securityGraph(lesson["vpc-only"], "workshop-vpc-only")).toEqual([]);
-    expect(securityGraph(lesson.db, "workshop-db")).toEqual([]);
+    expect(securityGraph(lesson.db, "workshop-db")).toEqual(jumpHost);
+  });
+
+  test("db without the jump host admits nothing", () => {
+    expect(graph("db", { jumpHost: { enable: false } })).toEqual([]);
   });
 
   test("fargate: the task port is open to anywhere for the lesson, the database only to the tasks", () => {
-    expect(securityGraph(lesson.fargate, "workshop-fargate")).toEqual([
-      "database <- tasks tcp/5432",
-      "tasks -> 0.0.0.0/0 tcp/443",
-      "tasks -> database tcp/5432",
-      "tasks <- 0.0.0.0/0 tcp/80",
-    ]);
+    expect(securityGraph(lesson.fargate, "workshop-fargate")).toEqual(
+      [...jumpHost, "database <- tasks tcp/5432", "tasks -> 0.0.0.0/0 tcp/443", "tasks -> database tcp/5432", "tasks <- 0.0.0.0/0 tcp/80"].sort(),
+    );
   });
 
   test.each(["alb", "autoscaling"] as const)("%s: only the load balancer faces the internet, on its listener port", (stage) => {
@@ -205,9 +230,9 @@ describe("the security-group graph", () => {
     expect(graph(stage, { network: { nat: "perAz" } })).toEqual(behindLoadBalancer);
   });
 
-  test.each(["fargate", "alb", "autoscaling"] as const)("%s: the database is reachable only from the task security group", (stage) => {
+  test.each(["fargate", "alb", "autoscaling"] as const)("%s: the database is reachable only from the jump host and the task security groups", (stage) => {
     const edges = securityGraph(lesson[stage], `workshop-${stage}`).filter((e) => e.startsWith("database <-"));
-    expect(edges).toEqual(["database <- tasks tcp/5432"]);
+    expect(edges).toEqual(["database <- jump-host tcp/5432", "database <- tasks tcp/5432"]);
   });
 
   test.each(STAGE_NAMES)("%s uses no inline rules and leaves the default group empty", (stage) => {

@@ -15,7 +15,7 @@ import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./settin
 import { BUCKET_NAME_RULES, RESERVED_BUCKET_PREFIXES, RESERVED_BUCKET_SUFFIXES, bucketNameProblem } from "./state/bucket-name";
 import { backendProblems } from "./state/settings";
 import { httpsProblems } from "./https";
-import { serviceListProblems } from "./services";
+import { resolveServices, serviceListProblems } from "./services";
 
 export const CONFIG_ENV = "WORKSHOP_CONFIG";
 
@@ -129,6 +129,10 @@ const network = section(
       "none",
       'NAT gateways for the private subnets: "none" (the lesson: no cost), "single" (one, in the first zone) or "perAz" (one per zone). From stage alb on, NAT moves the tasks into the private subnets; in fargate they stay public, as the lesson browses to them.',
     ),
+    enableVpcEndpoints: flag(
+      false,
+      "Interface endpoints (ECR api and dkr, CloudWatch Logs, Secrets Manager, SSM, SSM messages, EC2 messages) in the private subnets and the S3 gateway endpoint: like NAT, they move the tasks (from stage alb on) and the jump host into the private subnets without public IPs. Without NAT the tasks cannot reach public.ecr.aws, so service.imageSource must be \"repository\". @default false",
+    ),
   },
   "The VPC and its subnets (stage vpc-only).",
 );
@@ -158,6 +162,24 @@ const database = section(
     enableDeletionProtection: flag(false, "Lesson profile: no deletion protection, so that teardown works. @default false"),
   },
   "PostgreSQL on RDS (stage db).",
+);
+
+const jumpHost = section(
+  {
+    enable: flag(true, "A small instance to reach the database from (stage db on), through SSM Session Manager. @default true (the lesson has one)"),
+    instanceType: pattern(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/, 'must be an EC2 instance type such as "t4g.nano" or "t3.micro"')
+      .default("t4g.nano")
+      .describe('EC2 instance type; Graviton types (t4g, m7g ...) get the arm64 Amazon Linux 2023 image, others the x86_64 one. @default "t4g.nano"'),
+    sshKeyPairName: pattern(/^[\x20-\x7e]{1,255}$/, "must be the name of an EC2 key pair: 1 to 255 printable ASCII characters")
+      .optional()
+      .describe("EC2 key pair for SSH, the lesson's way; Session Manager needs none. @default - no key pair"),
+    sshAllowedCidr: z
+      .string({ error: "must be a CIDR block such as 203.0.113.7/32" })
+      .optional()
+      .describe("The one range SSH (port 22) is admitted from; needs sshKeyPairName. @default - no SSH"),
+    enableSshFromAnywhere: flag(false, "Allow 0.0.0.0/0 or ::/0 as sshAllowedCidr. @default false"),
+  },
+  "The jump host that reaches the database (stage db).",
 );
 
 const registry = section(
@@ -406,6 +428,7 @@ export const SettingsSchema = strictGroup({
       backend,
       network,
       database,
+      jumpHost,
       registry,
       service,
       ec2Capacity,
@@ -620,6 +643,53 @@ function checkScaling(s: Settings, problems: string[]): void {
   }
 }
 
+const WORLD_CIDRS = ["0.0.0.0/0", "::/0"];
+const IPV6_CIDR = /^[0-9a-f:]*:[0-9a-f:]*\/(\d|[1-9]\d|1[01]\d|12[0-8])$/i;
+
+/** True when the jump host sits in a private subnet: NAT or endpoints give it a way to SSM without a public IP. */
+export function jumpHostIsPrivate(s: Pick<Settings, "network">): boolean {
+  return s.network.nat !== "none" || s.network.enableVpcEndpoints;
+}
+
+function checkJumpHost(s: Settings, problems: string[]): void {
+  const { sshAllowedCidr: cidr, sshKeyPairName, enableSshFromAnywhere } = s.jumpHost;
+  if (cidr === undefined) return;
+  const ipv4 = parseCidr(cidr);
+  if (!ipv4 && !IPV6_CIDR.test(cidr)) {
+    problems.push(`jumpHost.sshAllowedCidr: ${show(cidr)} is not a CIDR block; give one range such as "203.0.113.7/32" (your address)`);
+    return;
+  }
+  if (sshKeyPairName === undefined) {
+    problems.push(`jumpHost.sshAllowedCidr: ${show(cidr)} opens SSH, which needs jumpHost.sshKeyPairName (the EC2 key pair to log in with)`);
+  }
+  if (WORLD_CIDRS.includes(cidr.toLowerCase()) && !enableSshFromAnywhere) {
+    problems.push(
+      `jumpHost.sshAllowedCidr: ${show(cidr)} opens SSH to the whole internet; give your own range such as "203.0.113.7/32", ` +
+        `or set jumpHost.enableSshFromAnywhere to true to accept that`,
+    );
+  }
+  const vpc = parseCidr(s.network.cidr);
+  if (jumpHostIsPrivate(s) && vpc && !(ipv4 && overlaps(vpc, ipv4))) {
+    problems.push(
+      `jumpHost.sshAllowedCidr: ${show(cidr)} lies outside the VPC, but with network.nat or network.enableVpcEndpoints the jump host ` +
+        `has no public IP, so SSH from there cannot reach it; use Session Manager (an SSH ProxyCommand through it works too), or a range inside ${s.network.cidr}`,
+    );
+  }
+}
+
+function checkVpcEndpoints(s: Settings, problems: string[]): void {
+  if (!s.network.enableVpcEndpoints || s.network.nat !== "none") return;
+  resolveServices(s).forEach(({ name, container }, i) => {
+    if (container.imageSource !== "public") return;
+    const setting = s.services ? `services[${i}].imageSource` : "service.imageSource";
+    problems.push(
+      `${setting}: "public" runs ${show(container.publicImage)}${s.services ? ` in service ${show(name)}` : ""}, which tasks in the private subnets cannot pull: ` +
+        `network.enableVpcEndpoints reaches the stage's own ECR repositories but not public registries, and network.nat is "none"; ` +
+        `set ${setting} to "repository" (and push the image, see docker_push_command), or network.nat to "single"`,
+    );
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Loading.
 
@@ -759,6 +829,8 @@ export function parseSettings(input: unknown, options: ParseOptions = {}): Setti
   problems.push(...ec2CapacityProblems(settings));
   checkTags(settings, problems);
   problems.push(...serviceListProblems(settings), ...httpsProblems(settings));
+  checkJumpHost(settings, problems);
+  checkVpcEndpoints(settings, problems);
   if (problems.length > 0) throw new ConfigError(problems, source);
   return settings;
 }

@@ -23,15 +23,20 @@ export function policyDocument(statements: PolicyStatement[]): string {
   return jsonDocument({ Version: "2012-10-17", Statement: statements.map((s) => ({ Effect: "Allow", ...s })) });
 }
 
+/** The trust policy of a role that exactly one AWS service (such as "ec2.amazonaws.com") may assume. */
+export function trustedBy(service: string): string {
+  return jsonDocument({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+}
+
 /** A role for ECS tasks (trusted by ecs-tasks.amazonaws.com) with one inline policy, or none when statements is empty. */
 export function taskRole(scope: Construct, id: string, props: { name: string; description: string; statements: PolicyStatement[] }): IamRole {
   const role = new IamRole(scope, id, {
     name: props.name,
     description: props.description,
-    assumeRolePolicy: jsonDocument({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    }),
+    assumeRolePolicy: trustedBy("ecs-tasks.amazonaws.com"),
   });
   if (props.statements.length > 0) {
     new IamRolePolicy(scope, `${id}-policy`, { role: role.id, name: props.name, policy: policyDocument(props.statements) });

@@ -104,12 +104,12 @@ export class StageNames {
     return [
       { kind: "dbSubnetGroup", name: this.of(dbSubnetGroup) },
       { kind: "dbInstance", name: this.of("postgres") },
-      ...["database", "tasks", "alb"].map((role) => ({ kind: "securityGroup" as const, name: this.of(role) })),
+      ...["database", "tasks", "alb", "jump-host", "endpoints"].map((role) => ({ kind: "securityGroup" as const, name: this.of(role) })),
       { kind: "repository", name: this.repository(app) },
       { kind: "cluster", name: this.base },
       { kind: "taskFamily", name: this.of(app) },
       { kind: "logGroup", name: this.logGroup(app) },
-      ...["task-execution", "task"].map((role) => ({ kind: "role" as const, name: this.of(role) })),
+      ...["task-execution", "task", "jump-host"].map((role) => ({ kind: "role" as const, name: this.of(role) })),
       { kind: "loadBalancer", name: this.base },
       { kind: "targetGroup", name: this.of("x".repeat(TARGET_GROUP_SUFFIX_LENGTH)) },
     ];

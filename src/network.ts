@@ -45,6 +45,8 @@ export class Network extends Construct {
   readonly cidr: string;
   /** True when the private subnets can reach the internet through NAT. */
   readonly hasNat: boolean;
+  /** True when VPC endpoints (src/vpc-endpoints.ts) give the private subnets a way to the AWS services. */
+  readonly hasVpcEndpoints: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -57,6 +59,7 @@ export class Network extends Construct {
     }
     const letter = (zone: string) => zone.slice(-1);
     this.hasNat = settings.nat !== "none";
+    this.hasVpcEndpoints = settings.enableVpcEndpoints;
     this.cidr = settings.cidr;
 
     this.vpc = new Vpc(this, "vpc", {
@@ -131,8 +134,8 @@ export class Network extends Construct {
     });
   }
 
-  /** Where internet-reachable workloads go: public subnets without NAT, private subnets with it. */
+  /** Where workloads that call AWS go: public subnets without NAT or VPC endpoints, private subnets with either. */
   get workloadSubnets(): ZonalSubnet[] {
-    return this.hasNat ? this.privateSubnets : this.publicSubnets;
+    return this.hasNat || this.hasVpcEndpoints ? this.privateSubnets : this.publicSubnets;
   }
 }

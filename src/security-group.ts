@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { waive } from "./policy/waivers";
 
 /** The other end of a rule: another security group, or an address range. */
 export type Peer = { readonly securityGroup: SecurityGroup } | { readonly cidrIpv4: string } | { readonly cidrIpv6: string };
@@ -56,4 +57,19 @@ export function allowConnection(
   const { from, to, port, toPort, description } = props;
   allowEgress(scope, `${id}-egress`, { group: from, peer: { securityGroup: to }, port, toPort, description });
   allowIngress(scope, `${id}-ingress`, { group: to, peer: { securityGroup: from }, port, toPort, description });
+}
+
+/** A security group without inline rules, named `name` (also its Name tag). */
+export function namedSecurityGroup(scope: Construct, id: string, props: { name: string; description: string; vpcId: string }): SecurityGroup {
+  return new SecurityGroup(scope, id, { ...props, tags: { Name: props.name } });
+}
+
+/**
+ * HTTPS out to any address, for a workload that calls AWS APIs by name (rule "<id>"), with the waiver of
+ * SG-NO-WORLD-EGRESS that says why.
+ */
+export function allowHttpsToAnywhere(scope: Construct, id: string, props: { group: SecurityGroup; description: string; reason: string }): VpcSecurityGroupEgressRule {
+  const rule = allowEgress(scope, id, { group: props.group, peer: ANYWHERE_IPV4, port: 443, description: props.description });
+  waive(rule, "SG-NO-WORLD-EGRESS", props.reason);
+  return rule;
 }

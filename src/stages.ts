@@ -8,6 +8,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { ServiceAutoscaling } from "./autoscaling";
 import type { Settings } from "./config";
 import { Database } from "./database";
+import { JumpHost } from "./jump-host";
 import { LoadBalancer } from "./load-balancer";
 import { STAGE_NAMES, StageNames, type StageName } from "./naming";
 import { Network } from "./network";
@@ -17,6 +18,7 @@ import type { FargateService } from "./service";
 import { ServiceDiscovery } from "./service-discovery";
 import { resolveServices } from "./services";
 import { configureStateBackend } from "./state/backend";
+import { VpcEndpoints } from "./vpc-endpoints";
 
 export { STAGE_NAMES, type StageName } from "./naming";
 
@@ -46,6 +48,8 @@ export class WorkshopStage extends TerraformStack {
   readonly names: StageNames;
   readonly network: Network;
   readonly database?: Database;
+  readonly vpcEndpoints?: VpcEndpoints;
+  readonly jumpHost?: JumpHost;
   /** The default service's (or the first one's) repository. */
   readonly registry?: ContainerRegistry;
   /** The default service (the one at "/"), or the first when none is. */
@@ -76,6 +80,14 @@ export class WorkshopStage extends TerraformStack {
     this.output("vpc_id", this.network.vpc.id, "ID of the VPC");
     this.output("public_subnet_ids", this.network.publicSubnets.map(({ subnet }) => subnet.id), "Public subnets, in zone order");
     this.output("private_subnet_ids", this.network.privateSubnets.map(({ subnet }) => subnet.id), "Private subnets, in zone order");
+    this.vpcEndpoints = this.network.hasVpcEndpoints
+      ? new VpcEndpoints(this, "vpc-endpoints", {
+          network: this.network,
+          names: this.names,
+          region: settings.region,
+          ecsInstances: has("fargate") && settings.service.launchType === "EC2",
+        })
+      : undefined;
     if (!has("db")) return;
 
     const database = new Database(this, "database", {
@@ -93,6 +105,7 @@ export class WorkshopStage extends TerraformStack {
       database.masterPasswordSecretArn,
       "Secrets Manager secret holding the master password (read it with aws secretsmanager get-secret-value)",
     );
+    this.jumpHost = settings.jumpHost.enable ? this.addJumpHost(settings, database) : undefined;
     if (!has("fargate")) return;
 
     // From alb on, the tasks sit behind a load balancer (in private subnets when NAT is on); before it, the
@@ -139,9 +152,34 @@ export class WorkshopStage extends TerraformStack {
     const instances = service.ec2Capacity;
     if (instances) this.output("instance_ids_command", instances.listInstancesCommand, "Lists the ECS instances; aws ssm start-session --target <id> opens a shell on one");
     if (settings.services || discovery) this.output("service_details", servicesOutput(this.services, loadBalancer, discovery), "Each service: ECS service, repository and docker commands, paths and URL, DNS name");
+    // With VPC endpoints, every service's tasks (on EC2: the instances) may reach them.
+    for (const { spec, service } of this.services) this.vpcEndpoints?.admit(spec.isDefault ? "tasks" : `${spec.name}-tasks`, service.securityGroup);
     if (!loadBalancer) return;
 
     this.output("load_balancer_url", loadBalancer.url, "Open this in a browser");
+  }
+
+  /** The lesson's stepping stone to the database, reached through Session Manager. */
+  private addJumpHost(settings: Settings, database: Database): JumpHost {
+    const host = new JumpHost(this, "jump-host", {
+      network: this.network,
+      names: this.names,
+      database,
+      region: settings.region,
+      engineVersion: settings.database.engineVersion,
+      settings: settings.jumpHost,
+    });
+    this.vpcEndpoints?.admit("jump-host", host.securityGroup);
+    this.output("jump_host_instance_id", host.instance.id, "The jump host (EC2 instance) to reach the database from");
+    this.output("jump_host_session_command", host.sessionCommand, "Opens a shell on the jump host through Session Manager (needs the session-manager-plugin)");
+    this.output("jump_host_psql_command", host.psqlOnHostCommand, "Run on the jump host; the password is in the master secret (database_master_secret_arn)");
+    this.output(
+      "database_port_forward_command",
+      host.portForwardCommand,
+      "Forwards the database port on this machine to the database, through the jump host; keep it running",
+    );
+    this.output("database_local_psql_command", host.psqlLocalCommand, "Run on this machine while the port forward runs");
+    return host;
   }
 
   private output(id: string, value: unknown, description: string): TerraformOutput {

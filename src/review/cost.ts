@@ -1,8 +1,9 @@
 /**
  * An estimated monthly cost of a stage before and after the plan, from a small price table. It prices what
- * the lesson runs: Fargate vCPU and memory, EC2 instances of an Auto Scaling group with their gp3 root volumes,
- * RDS instance hours and gp3 storage, load balancer hours with an assumed LCU load, NAT gateway hours and
- * public IPv4 addresses. Data transfer is not included.
+ * the lesson runs: Fargate vCPU and memory, EC2 instances (the jump host, and an Auto Scaling group's ECS
+ * instances) with their gp3 root volumes, RDS instance hours and gp3 storage, load balancer hours with an
+ * assumed LCU load, NAT gateway hours, VPC interface endpoint hours and public IPv4 addresses. Data transfer
+ * and data processing are not included.
  */
 import { configReferences, planRegion, resourcesOn, unknownAt, valueAt, type AttributePath, type PlanJson, type ResourceState, type Side } from "./plan";
 
@@ -19,18 +20,21 @@ export interface RegionPrices {
   readonly natGatewayHour: number;
   /** Every public IPv4 address, in use or idle. */
   readonly publicIpv4Hour: number;
-  /** EC2 on-demand Linux, per instance-hour, by type (the ECS instances of service.launchType "EC2"). */
+  /** EC2 on-demand Linux, per instance-hour, by type (the jump host; the ECS instances of service.launchType "EC2"). */
   readonly ec2Hour: Readonly<Record<string, number>>;
   /** EBS gp3 volumes per GB-month. */
   readonly ebsGp3GbMonth: number;
+  /** A VPC interface endpoint, per zone it is in, per hour; and the data it processes, per GB (not estimated). */
+  readonly interfaceEndpointHour: number;
+  readonly interfaceEndpointGb: number;
 }
 
 // source: the AWS on-demand price pages (aws.amazon.com/fargate/pricing, /rds/postgresql/pricing, /elasticloadbalancing/pricing,
-// /vpc/pricing, /ec2/pricing/on-demand, /ebs/pricing), recorded 2026-11-22 from the published rates the author knew; this machine could not open them, so verify a
-// figure before relying on it. Prices change: update the table and PRICE_DATE together.
+// /vpc/pricing, /privatelink/pricing, /ec2/pricing/on-demand, /ebs/pricing), recorded 2026-11-22 from the published rates the author
+// knew; this machine could not open them, so verify a figure before relying on it. Prices change: update the table and PRICE_DATE together.
 export const PRICE_DATE = "2026-11-22";
-// PRICE_SOURCE does not name EC2 and EBS yet: the committed lesson reviews (docs/reviews) quote it, and they run on Fargate.
-export const PRICE_SOURCE = "AWS on-demand price pages for Fargate, RDS for PostgreSQL, Elastic Load Balancing and VPC (NAT gateway, public IPv4)";
+export const PRICE_SOURCE =
+  "AWS on-demand price pages for Fargate, RDS for PostgreSQL, Elastic Load Balancing, VPC (NAT gateway, public IPv4), PrivateLink (interface endpoints), EC2 and EBS";
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
   "eu-west-1": {
     fargateVcpuHour: 0.04048,
@@ -41,8 +45,10 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.048,
     publicIpv4Hour: 0.005,
-    ec2Hour: { "t3.micro": 0.0114, "t3.small": 0.0228, "t3.medium": 0.0456, "t4g.micro": 0.0092, "t4g.small": 0.0184, "t4g.medium": 0.0368 },
+    ec2Hour: { "t3.nano": 0.0057, "t3.micro": 0.0114, "t3.small": 0.0228, "t3.medium": 0.0456, "t4g.nano": 0.0046, "t4g.micro": 0.0092, "t4g.small": 0.0184, "t4g.medium": 0.0368 },
     ebsGp3GbMonth: 0.088,
+    interfaceEndpointHour: 0.011,
+    interfaceEndpointGb: 0.01,
   },
   "us-east-1": {
     fargateVcpuHour: 0.04048,
@@ -53,8 +59,10 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.045,
     publicIpv4Hour: 0.005,
-    ec2Hour: { "t3.micro": 0.0104, "t3.small": 0.0208, "t3.medium": 0.0416, "t4g.micro": 0.0084, "t4g.small": 0.0168, "t4g.medium": 0.0336 },
+    ec2Hour: { "t3.nano": 0.0052, "t3.micro": 0.0104, "t3.small": 0.0208, "t3.medium": 0.0416, "t4g.nano": 0.0042, "t4g.micro": 0.0084, "t4g.small": 0.0168, "t4g.medium": 0.0336 },
     ebsGp3GbMonth: 0.08,
+    interfaceEndpointHour: 0.01,
+    interfaceEndpointGb: 0.01,
   },
   "eu-central-1": {
     fargateVcpuHour: 0.04656,
@@ -65,8 +73,10 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     albLcuHour: 0.008,
     natGatewayHour: 0.052,
     publicIpv4Hour: 0.005,
-    ec2Hour: { "t3.micro": 0.012, "t3.small": 0.024, "t3.medium": 0.048, "t4g.micro": 0.0096, "t4g.small": 0.0192, "t4g.medium": 0.0384 },
+    ec2Hour: { "t3.nano": 0.006, "t3.micro": 0.012, "t3.small": 0.024, "t3.medium": 0.048, "t4g.nano": 0.0048, "t4g.micro": 0.0096, "t4g.small": 0.0192, "t4g.medium": 0.0384 },
     ebsGp3GbMonth: 0.0952,
+    interfaceEndpointHour: 0.012,
+    interfaceEndpointGb: 0.01,
   },
 };
 
@@ -163,6 +173,12 @@ class Pricing {
       }
     } else if (r.type === "aws_autoscaling_group") {
       this.priceInstances(r);
+    } else if (r.type === "aws_instance") {
+      this.priceInstance(r);
+    } else if (r.type === "aws_vpc_endpoint" && v.vpc_endpoint_type === "Interface") {
+      const zones = this.count(r, "subnet_ids");
+      const service = String(v.service_name).split(".").slice(3).join(".");
+      this.line(r.address, `VPC interface endpoint ${service}: ${zones} zone(s)`, zones * p.interfaceEndpointHour);
     } else if (r.type === "aws_nat_gateway") {
       this.line(r.address, "NAT gateway", p.natGatewayHour);
     } else if (r.type === "aws_eip") {
@@ -179,11 +195,29 @@ class Pricing {
     const hourly = p.ec2Hour[type];
     if (hourly === undefined) this.unpriced.push(`${r.address}: EC2 ${type}`);
     else this.line(r.address, `EC2: ${instances} x ${type}`, instances * hourly);
-    const rootGiB = num(valueAt(template, ["block_device_mappings", 0, "ebs", 0, "volume_size"]));
-    if (rootGiB > 0) this.line(r.address, `EBS gp3: ${instances} x ${rootGiB} GiB`, (instances * rootGiB * p.ebsGp3GbMonth) / HOURS_PER_MONTH);
+    this.priceRootVolumes(r, template, instances);
     if (valueAt(template, ["network_interfaces", 0, "associate_public_ip_address"]) === "true") {
       this.line(r.address, `public IPv4: ${instances} instance(s) with a public IP`, instances * p.publicIpv4Hour);
     }
+  }
+
+  /** An instance: its type is its own, or its launch template's; its root volume is its launch template's. */
+  private priceInstance(r: ResourceState): void {
+    const v = r.values;
+    const template = this.target(r, ["launch_template", 0, "id"], "aws_launch_template")?.values ?? {};
+    const own = unknownAt(r.unknown, ["instance_type"]) ? undefined : v.instance_type;
+    const type = String(own ?? template.instance_type);
+    const hourly = this.p.ec2Hour[type];
+    if (hourly === undefined) this.unpriced.push(`${r.address}: EC2 ${type}`);
+    else this.line(r.address, `EC2 ${type}`, hourly);
+    this.priceRootVolumes(r, template, 1);
+    if (v.associate_public_ip_address === true) this.line(r.address, "public IPv4: instance with a public IP", this.p.publicIpv4Hour);
+  }
+
+  /** The gp3 root volumes a launch template gives each of `instances`. */
+  private priceRootVolumes(r: ResourceState, template: Record<string, unknown>, instances: number): void {
+    const rootGiB = num(valueAt(template, ["block_device_mappings", 0, "ebs", 0, "volume_size"]));
+    if (rootGiB > 0) this.line(r.address, `EBS gp3: ${instances} x ${rootGiB} GiB`, (instances * rootGiB * this.p.ebsGp3GbMonth) / HOURS_PER_MONTH);
   }
 
   get total(): number {
@@ -197,6 +231,7 @@ export function cost(plan: PlanJson, regionOverride?: string): Cost {
   const assumptions = [
     `${HOURS_PER_MONTH} hours a month, on-demand prices in USD`,
     "data transfer, requests, logs and backups beyond the free allowance are not included",
+    "an instance's root volume is priced only where its launch template sets the size (not the jump host's, the image's default)",
     `the load balancer carries ${ASSUMED_LCUS} LCU an hour`,
     "a service runs its desired count all month (with auto scaling: the desired count it starts with)",
   ];
@@ -215,6 +250,7 @@ export function cost(plan: PlanJson, regionOverride?: string): Cost {
       unpriced: [],
     };
   }
+  assumptions.push(`VPC interface endpoints: hours only; the data they process ($${prices.interfaceEndpointGb} per GB) is not included`);
   const after = new Pricing(plan, "after", prices);
   const before = new Pricing(plan, "before", prices);
   return {

@@ -2,7 +2,7 @@
  * Exposure: who can open a connection to what, before and after the plan. Paths come from security-group
  * ingress (standalone rules, legacy rules and inline blocks) and from the listeners of internet-facing load
  * balancers. Groups are named after what uses them (the database, the service's tasks, the instances of a launch
- * template, the load balancer),
+ * template, an instance, the load balancer),
  * so the same path keeps its name when a group is replaced.
  */
 import { configReferences, resourcesOn, unknownAt, valueAt, type AttributePath, type PlanJson, type ResourceState, type Side } from "./plan";
@@ -82,6 +82,8 @@ class SideGraph {
         users.push(`instances of launch template ${String(v.name ?? r.address)}`);
       } else if ((r.type === "aws_lb" || r.type === "aws_alb") && this.targets(r, ["security_groups"], GROUP_TYPES).includes(group)) {
         users.push(`load balancer ${String(v.name ?? r.address)}`);
+      } else if (r.type === "aws_instance" && this.targets(r, ["vpc_security_group_ids"], GROUP_TYPES).includes(group)) {
+        users.push(`instance ${String(valueAt(v, ["tags", "Name"]) ?? r.address)}`);
       }
     }
     return users;
@@ -92,7 +94,7 @@ class SideGraph {
     return [...this.targets(r, ["vpc_security_group_ids"], GROUP_TYPES), ...this.targets(r, ["network_interfaces", 0, "security_groups"], GROUP_TYPES)];
   }
 
-  /** True when tasks, or instances of a launch template, with public IPs use the group. */
+  /** True when tasks, instances of a launch template, or instances with public IPs use the group. */
   private hasPublicIp(group: string): boolean {
     return this.resources.some(
       (r) =>
@@ -101,7 +103,10 @@ class SideGraph {
           this.targets(r, ["network_configuration", 0, "security_groups"], GROUP_TYPES).includes(group)) ||
         (r.type === "aws_launch_template" &&
           valueAt(r.values, ["network_interfaces", 0, "associate_public_ip_address"]) === "true" &&
-          this.launchTemplateGroups(r).includes(group)),
+          this.launchTemplateGroups(r).includes(group)) ||
+        (r.type === "aws_instance" &&
+          r.values.associate_public_ip_address === true &&
+          this.targets(r, ["vpc_security_group_ids"], GROUP_TYPES).includes(group)),
     );
   }
 

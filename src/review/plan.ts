@@ -60,7 +60,7 @@ export interface PlanJson {
   readonly prior_state?: { values?: { outputs?: Record<string, PlannedOutput>; root_module?: StateModule } };
   readonly configuration?: {
     readonly provider_config?: Record<string, { name?: string; expressions?: Record<string, { constant_value?: unknown }> }>;
-    readonly root_module?: { resources?: Array<{ address: string; expressions?: Record<string, unknown> }> };
+    readonly root_module?: ConfigModule;
   };
 }
 
@@ -141,12 +141,24 @@ export function unknownAt(afterUnknown: unknown, path: AttributePath): boolean {
  * The resources an attribute's configuration refers to ("aws_security_group.db"), for values known only
  * after apply. `path` walks nested blocks: ["network_configuration", 0, "security_groups"].
  */
+/** A module's configuration: its resources' expressions, and the modules it calls. */
+export interface ConfigModule {
+  readonly resources?: Array<{ address: string; expressions?: Record<string, unknown> }>;
+  readonly module_calls?: Record<string, { module?: ConfigModule }>;
+}
+
 export function configReferences(plan: PlanJson, address: string, path: AttributePath): string[] {
-  const resource = plan.configuration?.root_module?.resources?.find((r) => r.address === address);
+  // "module.a.module.b.aws_x.name" is "aws_x.name" in module b's configuration, whose references are relative too.
+  const calls = address.match(/^(module\.[^.]+\.)*/)?.[0] ?? "";
+  const module = [...calls.matchAll(/module\.([^.]+)\./g)].reduce<ConfigModule | undefined>(
+    (m, [, name]) => m?.module_calls?.[name]?.module,
+    plan.configuration?.root_module,
+  );
+  const resource = module?.resources?.find((r) => r.address === address.slice(calls.length));
   const expression = valueAt(resource?.expressions, path) as { references?: string[] } | undefined;
   const references = expression?.references ?? [];
-  // Terraform lists "aws_x.name.attr" and "aws_x.name"; keep the resource addresses, once each.
-  return [...new Set(references.map((r) => r.split(".").slice(0, 2).join(".")).filter((r) => /^[a-z0-9_]+\.[^.]+$/.test(r)))];
+  // Terraform lists "aws_x.name.attr" and "aws_x.name"; keep the resource addresses, once each, in the resource's module.
+  return [...new Set(references.map((r) => r.split(".").slice(0, 2).join(".")).filter((r) => /^[a-z0-9_]+\.[^.]+$/.test(r)))].map((r) => calls + r);
 }
 
 /** One resource as it stands before or after the plan. */

@@ -143,6 +143,9 @@ const ID_PREFIXES: Record<string, string> = {
   aws_route_table_association: "rtbassoc",
   aws_vpc_security_group_ingress_rule: "sgr",
   aws_vpc_security_group_egress_rule: "sgr",
+  aws_launch_template: "lt",
+  aws_instance: "i",
+  aws_vpc_endpoint: "vpce",
 };
 
 const ARN_SERVICES: Array<[RegExp, string]> = [

@@ -153,11 +153,11 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
 
   test.each<[string, StageName, Record<string, number>]>([
     // two services without discovery: a second target group and rule, its own scaling
-    ["two", "autoscaling", { aws_ecs_service: 2, aws_ecr_repository: 2, aws_lb_target_group: 2, aws_lb_listener: 1, aws_lb_listener_rule: 1, aws_appautoscaling_policy: 2, aws_security_group: 4 }],
+    ["two", "autoscaling", { aws_ecs_service: 2, aws_ecr_repository: 2, aws_lb_target_group: 2, aws_lb_listener: 1, aws_lb_listener_rule: 1, aws_appautoscaling_policy: 2, aws_security_group: 5 }],
     // the README's example: discovery, frontend calls backend
     ["example", "alb", { aws_ecs_service: 2, aws_service_discovery_private_dns_namespace: 1, aws_service_discovery_service: 2, aws_lb_listener_rule: 1 }],
     // three services, discovery and HTTPS with an extra certificate; the worker has no target group
-    ["three", "autoscaling", { aws_ecs_service: 3, aws_lb_target_group: 2, aws_lb_listener: 2, aws_lb_listener_certificate: 1, aws_service_discovery_service: 3, aws_appautoscaling_policy: 3, aws_security_group: 5 }],
+    ["three", "autoscaling", { aws_ecs_service: 3, aws_lb_target_group: 2, aws_lb_listener: 2, aws_lb_listener_certificate: 1, aws_service_discovery_service: 3, aws_appautoscaling_policy: 3, aws_security_group: 6 }],
   ])("%s services (%s): validate and plan only creations, with each service's resources", (variant, stage, counts) => {
     const result = plan(stage, variant);
     expect(result.counts).toMatchObject(counts);
@@ -179,7 +179,8 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
       .planned_values.root_module.child_modules;
     for (const stage of EC2_STAGES) {
       const resources = modules.find((m) => m.address === `module.ec2-${stage}`)?.resources ?? [];
-      const template = resources.find((r) => r.type === "aws_launch_template")?.values ?? {};
+      // (the stage's other launch template is the jump host's)
+      const template = resources.find((r) => r.type === "aws_launch_template" && r.values.name === `workshop-${stage}-instances`)?.values ?? {};
       expect(template.image_id).toBe("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
       expect(Buffer.from(String(template.user_data), "base64").toString()).toBe(`#!/bin/bash\necho ECS_CLUSTER=workshop-${stage} >> /etc/ecs/ecs.config\n`);
       expect(resources.find((r) => r.type === "aws_lb_target_group")?.values).toMatchObject({ target_type: "instance", health_check: [expect.objectContaining({ healthy_threshold: 3, interval: 6 })] });

@@ -198,7 +198,7 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
 
   test("VPC endpoints plan 7 interface endpoints, the S3 gateway and their group on top of alb, and nothing else", () => {
     const { counts } = plan("alb", "endpoints");
-    expect(counts).toEqual({ ...alb, aws_vpc_endpoint: 8, aws_security_group: 5, aws_vpc_security_group_ingress_rule: 7 });
+    expect(counts).toEqual({ ...alb, aws_vpc_endpoint: 8, aws_security_group: 5, aws_vpc_security_group_ingress_rule: 7, aws_vpc_security_group_egress_rule: 7 });
   });
 
   test("db with SSH plans the one extra ingress rule, and the jump host's outputs", () => {

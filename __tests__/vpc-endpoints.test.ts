@@ -8,6 +8,10 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { parseSettings, type SettingsInput } from "../src/config";
+import { Testing } from "cdktf";
+import { checkPolicies } from "../src/policy";
+import { REASONS } from "../src/policy/reasons";
+import { WorkshopStage } from "../src/stages";
 import { INTERFACE_ENDPOINTS } from "../src/vpc-endpoints";
 import { securityGraph } from "./support/security-graph";
 import { PRIVATE_CIDRS, PUBLIC_CIDRS, ref, resources, resourcesOf, stageJson, subnetRef, theOne, type TerraformJson } from "./support/synth";
@@ -56,7 +60,7 @@ describe("stage alb with network.enableVpcEndpoints", () => {
     expect(theOne(alb, Instance)[1]).toMatchObject({ subnet_id: subnetRef(alb, PRIVATE_CIDRS[0]), associate_public_ip_address: false });
   });
 
-  test("the graph: the endpoints admit 443 from the tasks and the jump host only, and nothing else changes", () => {
+  test("the graph: the endpoints admit 443 from the tasks and the jump host only, whose HTTPS goes only to them and to S3", () => {
     expect(securityGraph(alb, "workshop-alb")).toEqual(
       [
         "alb -> tasks tcp/80",
@@ -66,10 +70,12 @@ describe("stage alb with network.enableVpcEndpoints", () => {
         "database <- tasks tcp/5432",
         "endpoints <- jump-host tcp/443",
         "endpoints <- tasks tcp/443",
-        "jump-host -> 0.0.0.0/0 tcp/443",
         "jump-host -> database tcp/5432",
-        "tasks -> 0.0.0.0/0 tcp/443",
+        "jump-host -> endpoints tcp/443",
+        "jump-host -> s3-prefix-list tcp/443",
         "tasks -> database tcp/5432",
+        "tasks -> endpoints tcp/443",
+        "tasks -> s3-prefix-list tcp/443",
         "tasks <- alb tcp/80",
       ].sort(),
     );
@@ -103,8 +109,22 @@ describe("the public image and the endpoints", () => {
     );
   });
 
-  test("with NAT as well, the public image stays reachable", () => {
-    expect(() => parseSettings({ network: { enableVpcEndpoints: true, nat: "single" } })).not.toThrow();
+  test("with NAT as well, the public image stays reachable: HTTPS to any address, waived for NAT's sake", () => {
+    // GIVEN endpoints and NAT, and the public image
+    const json = stageJson("alb", { network: { enableVpcEndpoints: true, nat: "single" } });
+    // THEN the tasks and the jump host keep HTTPS to any address, and still may use the endpoints
+    expect(securityGraph(json, "workshop-alb").filter((edge) => edge.endsWith("tcp/443") && !edge.startsWith("alb"))).toEqual([
+      "endpoints <- jump-host tcp/443",
+      "endpoints <- tasks tcp/443",
+      "jump-host -> 0.0.0.0/0 tcp/443",
+      "tasks -> 0.0.0.0/0 tcp/443",
+    ]);
+    // AND the policy check finds both waived, saying why: NAT is there for the public registries
+    const app = Testing.app();
+    new WorkshopStage(app, "alb", { settings: parseSettings({ network: { enableVpcEndpoints: true, nat: "single" } }) });
+    const [report] = checkPolicies(app);
+    const waivers = report.findings.filter((f) => f.rule === "SG-NO-WORLD-EGRESS").map((f) => f.waiver);
+    expect(waivers).toEqual([REASONS.egressBesideEndpoints, REASONS.egressBesideEndpoints]);
   });
 });
 
@@ -141,6 +161,9 @@ describe("the endpoints with the other container settings", () => {
     const alb = stageJson("alb", input);
     expect(ecsEndpoints(alb)).toEqual(["ecs", "ecs-agent", "ecs-telemetry"]);
     expect(ecsEndpoints(stageJson("db", input))).toEqual([]);
-    expect(securityGraph(alb, "workshop-alb")).toEqual(expect.arrayContaining(["endpoints <- instances tcp/443"]));
+    expect(securityGraph(alb, "workshop-alb")).toEqual(
+      expect.arrayContaining(["endpoints <- instances tcp/443", "instances -> endpoints tcp/443", "instances -> s3-prefix-list tcp/443"]),
+    );
+    expect(securityGraph(alb, "workshop-alb")).not.toContain("instances -> 0.0.0.0/0 tcp/443");
   });
 });

@@ -31,8 +31,7 @@ import { jsonDocument } from "./iam";
 import type { StageNames } from "./naming";
 import type { Network, ZonalSubnet } from "./network";
 import { REASONS } from "./policy/reasons";
-import { waive } from "./policy/waivers";
-import { ANYWHERE_IPV4, allowEgress } from "./security-group";
+import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 
 export type Ec2CapacitySettings = Settings["ec2Capacity"];
 
@@ -74,6 +73,8 @@ export interface Ec2CapacityProps {
    * group nor what it launches. @default - only Name
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The stage's VPC endpoints: the instances use them, and only them where there is no NAT. @default - none */
+  readonly vpcEndpoints?: VpcEndpoints;
   /** Instance type, group size, managed scaling target, key pair. @default - the lesson's: 2 t3.small, up to 4, 100 % */
   readonly settings?: Partial<Ec2CapacitySettings>;
 }
@@ -109,13 +110,13 @@ export class Ec2Capacity extends Construct {
       vpcId: network.vpc.id,
       tags: { Name: name },
     });
-    const egress = allowEgress(this, "egress-https", {
+    allowAwsHttps(this, "egress-https", {
       group: this.securityGroup,
-      peer: ANYWHERE_IPV4,
-      port: 443,
-      description: "HTTPS: the ECS agent, image pulls, logs, the database secret and Session Manager",
+      client: "instances",
+      description: "the ECS agent, image pulls, logs, the database secret and Session Manager",
+      reason: REASONS.egressWithoutEndpoints,
+      endpoints: props.vpcEndpoints,
     });
-    waive(egress, "SG-NO-WORLD-EGRESS", REASONS.egressWithoutEndpoints);
 
     this.role = new IamRole(this, "role", {
       name,

@@ -26,7 +26,8 @@ import type { StageNames } from "./naming";
 import type { Network, ZonalSubnet } from "./network";
 import { REASONS } from "./policy/reasons";
 import { waive } from "./policy/waivers";
-import { allowHttpsToAnywhere, allowIngress, namedSecurityGroup, type Peer } from "./security-group";
+import { allowIngress, namedSecurityGroup, type Peer } from "./security-group";
+import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 
 export type JumpHostSettings = Settings["jumpHost"];
 
@@ -86,6 +87,8 @@ export interface JumpHostProps {
   readonly region: string;
   /** PostgreSQL version, to pick the client package. @default - the lesson's database.engineVersion ("17") */
   readonly engineVersion?: string;
+  /** The stage's VPC endpoints: the host uses them, and only them where there is no NAT. @default - none */
+  readonly vpcEndpoints?: VpcEndpoints;
   /** Instance type and SSH. @default - the lesson's: t4g.nano, Session Manager only */
   readonly settings?: Partial<JumpHostSettings>;
 }
@@ -119,10 +122,12 @@ export class JumpHost extends Construct {
       description: "Jump host: reaches the database and SSM; no inbound port unless SSH is set",
       vpcId: network.vpc.id,
     });
-    allowHttpsToAnywhere(this, "egress-https", {
+    allowAwsHttps(this, "egress-https", {
       group: this.securityGroup,
-      description: "HTTPS: Session Manager and the Amazon Linux package repositories",
+      client: "jump-host",
+      description: "Session Manager and the Amazon Linux package repositories",
       reason: REASONS.sessionManagerEgress,
+      endpoints: props.vpcEndpoints,
     });
     database.allowFrom("jump-host", this.securityGroup);
     if (settings.sshKeyPairName !== undefined && settings.sshAllowedCidr !== undefined) this.allowSsh(settings.sshAllowedCidr);

@@ -24,6 +24,7 @@ import { ecsCluster, FargateService } from "./service";
 import type { ServiceDiscovery } from "./service-discovery";
 import type { ServiceSpec } from "./services";
 import { allowConnection } from "./security-group";
+import type { VpcEndpoints } from "./vpc-endpoints";
 
 export interface MicroservicesProps {
   readonly network: Network;
@@ -40,6 +41,8 @@ export interface MicroservicesProps {
   readonly discovery?: ServiceDiscovery;
   /** Tags of EC2 instances (launch type "EC2"), which the provider's default tags do not reach. @default - none */
   readonly instanceTags?: Readonly<Record<string, string>>;
+  /** The stage's VPC endpoints, which every service's tasks use. @default - none */
+  readonly vpcEndpoints?: VpcEndpoints;
 }
 
 /** One service of the stage and what belongs to it. */
@@ -114,6 +117,7 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
       settings: spec.container,
       ec2Capacity: settings.ec2Capacity,
       instanceTags: props.instanceTags,
+      vpcEndpoints: props.vpcEndpoints,
     });
     const autoscaling = autoscaled
       ? new ServiceAutoscaling(scope, "autoscaling", { service, loadBalancer: behindLoadBalancer, targetGroup, settings: spec.scaling })

@@ -10,7 +10,12 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { waive } from "./policy/waivers";
 
 /** The other end of a rule: another security group, or an address range. */
-export type Peer = { readonly securityGroup: SecurityGroup } | { readonly cidrIpv4: string } | { readonly cidrIpv6: string };
+export type Peer =
+  | { readonly securityGroup: SecurityGroup }
+  | { readonly cidrIpv4: string }
+  | { readonly cidrIpv6: string }
+  /** A managed prefix list, such as the S3 gateway endpoint's. */
+  | { readonly prefixListId: string };
 
 export const ANYWHERE_IPV4: Peer = { cidrIpv4: "0.0.0.0/0" };
 export const ANYWHERE_IPV6: Peer = { cidrIpv6: "::/0" };

@@ -24,7 +24,8 @@ import type { Network } from "./network";
 import { REASONS } from "./policy/reasons";
 import { waive } from "./policy/waivers";
 import type { ContainerRegistry } from "./registry";
-import { ANYWHERE_IPV4, allowConnection, allowEgress, allowIngress } from "./security-group";
+import { ANYWHERE_IPV4, allowConnection, allowIngress } from "./security-group";
+import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 
 export type ServiceSettings = Settings["service"];
 
@@ -84,7 +85,8 @@ export interface FargateServiceProps {
   /** The instances when settings.launchType is "EC2". @default - the lesson's: 2 t3.small, up to 4 */
   readonly ec2Capacity?: Partial<Ec2CapacitySettings>;
   /** Tags of the EC2 instances and their volumes, which the provider's default tags do not reach. @default - none */
-  readonly instanceTags?: Readonly<Record<string, string>>;
+  readonly instanceTags?: Readonly<Record<string, string>>;  /** The stage's VPC endpoints: the tasks (or instances) use them, and only them where there is no NAT. @default - none */
+  readonly vpcEndpoints?: VpcEndpoints;
 }
 
 export class FargateService extends Construct {
@@ -123,7 +125,17 @@ export class FargateService extends Construct {
     // The settings allow the EC2 launch type with a single service only, so the instances are this service's.
     const ec2 =
       settings.launchType === "EC2"
-        ? new Ec2Capacity(this, "ec2-capacity", { network, names, region: props.region, cluster: this.cluster, subnets, assignPublicIp: this.assignPublicIp, tags: props.instanceTags, settings: props.ec2Capacity })
+        ? new Ec2Capacity(this, "ec2-capacity", {
+            network,
+            names,
+            region: props.region,
+            cluster: this.cluster,
+            subnets,
+            assignPublicIp: this.assignPublicIp,
+            tags: props.instanceTags,
+            vpcEndpoints: props.vpcEndpoints,
+            settings: props.ec2Capacity,
+          })
         : undefined;
     this.ec2Capacity = ec2;
     this.logGroup = logGroup(this, "log-group", { name: own.logGroup, retentionDays: settings.logRetentionDays });
@@ -189,6 +201,8 @@ export class FargateService extends Construct {
       ]),
     });
 
+    // Rules of other groups name this one by its role: "tasks" for the lesson's service, "<name>-tasks" for the others.
+    const role = own.securityGroup.slice(names.base.length + 1);
     this.securityGroup = ec2?.securityGroup ?? new SecurityGroup(this, "security-group", {
       name: own.securityGroup,
       description: props.serviceNames ? `Fargate tasks of the service ${settings.appName}` : "Fargate tasks of the service",
@@ -196,13 +210,15 @@ export class FargateService extends Construct {
       tags: { Name: own.securityGroup },
     });
     // EC2 instances have an HTTPS egress rule of their own (Ec2Capacity).
-    const egress = ec2 ? undefined : allowEgress(this, "egress-https", {
-      group: this.securityGroup,
-      peer: ANYWHERE_IPV4,
-      port: 443,
-      description: "HTTPS: image pulls, logs and the database secret",
-    });
-    if (egress) waive(egress, "SG-NO-WORLD-EGRESS", REASONS.egressWithoutEndpoints);
+    if (!ec2) {
+      allowAwsHttps(this, "egress-https", {
+        group: this.securityGroup,
+        client: role,
+        description: "image pulls, logs and the database secret",
+        reason: REASONS.egressWithoutEndpoints,
+        endpoints: props.vpcEndpoints,
+      });
+    }
     if (props.openToInternet) {
       const open = allowIngress(this, "ingress-from-anywhere", {
         group: this.securityGroup,
@@ -220,8 +236,7 @@ export class FargateService extends Construct {
         description: "Traffic and health checks from the load balancer",
       });
     }
-    // The database's rules are named after the client group's role: "tasks" for the lesson's service.
-    database?.allowFrom(own.securityGroup.slice(names.base.length + 1), this.securityGroup);
+    database?.allowFrom(role, this.securityGroup);
 
     this.service = new EcsService(this, "service", {
       name: settings.appName,

@@ -136,6 +136,7 @@ export class WorkshopStage extends TerraformStack {
       autoscaled: has("autoscaling"),
       discovery,
       instanceTags: tags,
+      vpcEndpoints: this.vpcEndpoints,
     });
     // The lesson's outputs describe the default service (or the first, when none is at "/").
     const main = this.services.find(({ spec }) => spec.isDefault) ?? this.services[0];
@@ -152,8 +153,6 @@ export class WorkshopStage extends TerraformStack {
     const instances = service.ec2Capacity;
     if (instances) this.output("instance_ids_command", instances.listInstancesCommand, "Lists the ECS instances; aws ssm start-session --target <id> opens a shell on one");
     if (settings.services || discovery) this.output("service_details", servicesOutput(this.services, loadBalancer, discovery), "Each service: ECS service, repository and docker commands, paths and URL, DNS name");
-    // With VPC endpoints, every service's tasks (on EC2: the instances) may reach them.
-    for (const { spec, service } of this.services) this.vpcEndpoints?.admit(spec.isDefault ? "tasks" : `${spec.name}-tasks`, service.securityGroup);
     if (!loadBalancer) return;
 
     this.output("load_balancer_url", loadBalancer.url, "Open this in a browser");
@@ -167,9 +166,9 @@ export class WorkshopStage extends TerraformStack {
       database,
       region: settings.region,
       engineVersion: settings.database.engineVersion,
+      vpcEndpoints: this.vpcEndpoints,
       settings: settings.jumpHost,
     });
-    this.vpcEndpoints?.admit("jump-host", host.securityGroup);
     this.output("jump_host_instance_id", host.instance.id, "The jump host (EC2 instance) to reach the database from");
     this.output("jump_host_session_command", host.sessionCommand, "Opens a shell on the jump host through Session Manager (needs the session-manager-plugin)");
     this.output("jump_host_psql_command", host.psqlOnHostCommand, "Run on the jump host; the password is in the master secret (database_master_secret_arn)");

@@ -11,7 +11,8 @@ import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import type { StageNames } from "./naming";
 import type { Network } from "./network";
-import { allowIngress, namedSecurityGroup } from "./security-group";
+import { REASONS } from "./policy/reasons";
+import { allowEgress, allowHttpsToAnywhere, allowIngress, namedSecurityGroup } from "./security-group";
 
 /**
  * Interface endpoints by construct id: what each is for.
@@ -53,11 +54,14 @@ export class VpcEndpoints extends Construct {
   /** Interface endpoints, by the ids of INTERFACE_ENDPOINTS. */
   readonly interfaceEndpoints: Readonly<Record<string, VpcEndpoint>>;
   readonly s3Gateway: VpcEndpoint;
+  /** No NAT: the endpoints are the private subnets' only way to AWS, and a workload needs no HTTPS to the internet. */
+  readonly soleWayOut: boolean;
   private readonly port = 443;
 
   constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
     super(scope, id);
     const { network, names, region } = props;
+    this.soleWayOut = !network.hasNat;
     this.securityGroup = namedSecurityGroup(this, "security-group", {
       name: names.of("endpoints"),
       description: "VPC interface endpoints: HTTPS from the stage's workloads only",
@@ -95,4 +99,45 @@ export class VpcEndpoints extends Construct {
       description: `HTTPS from ${clientId}`,
     });
   }
+}
+
+export interface AwsHttpsProps {
+  /** The workload's security group. */
+  readonly group: SecurityGroup;
+  /** Its role, for rule ids and descriptions ("tasks", "jump-host", "instances"). */
+  readonly client: string;
+  /** What it calls AWS for. */
+  readonly description: string;
+  /** Why HTTPS to any address is acceptable when it is what the workload gets (SG-NO-WORLD-EGRESS's waiver). */
+  readonly reason: string;
+  /** The stage's endpoints. @default - none: HTTPS to any address */
+  readonly endpoints?: VpcEndpoints;
+}
+
+/**
+ * HTTPS out for a workload that calls AWS APIs by name (rules "<id>..."). Where the VPC endpoints are the only
+ * way out, only to them and to S3's prefix list (through the gateway endpoint), and the endpoints admit the
+ * workload; otherwise to any address, waived with `reason` (with endpoints and NAT, public registries stay in
+ * reach through NAT, which any-address egress is for).
+ */
+export function allowAwsHttps(scope: Construct, id: string, props: AwsHttpsProps): void {
+  const { group, client, description, endpoints } = props;
+  endpoints?.admit(client, group);
+  if (!endpoints?.soleWayOut) {
+    const reason = endpoints ? REASONS.egressBesideEndpoints : props.reason;
+    allowHttpsToAnywhere(scope, id, { group, description: `HTTPS: ${description}`, reason });
+    return;
+  }
+  allowEgress(scope, `${id}-endpoints`, {
+    group,
+    peer: { securityGroup: endpoints.securityGroup },
+    port: 443,
+    description: `HTTPS to the VPC endpoints: ${description}`,
+  });
+  allowEgress(scope, `${id}-s3`, {
+    group,
+    peer: { prefixListId: endpoints.s3Gateway.prefixListId },
+    port: 443,
+    description: "HTTPS to S3 through the gateway endpoint: ECR image layers, Amazon Linux repositories",
+  });
 }

@@ -270,4 +270,9 @@ describe("HTTPS", () => {
     }
     expect(outputValue(json, "load_balancer_url")).toMatch(/^https:\/\/\$\{aws_lb\.[^}]+\.dns_name\}$/);
   });
+  test("adding a certificate keeps the load balancer's security group: its name and description (which AWS cannot change in place) stay", () => {
+    const group = (input: SettingsInput) => theOne(stageJson("alb", input), SecurityGroup, (g) => g.name === "workshop-alb-alb")[1];
+    const withHttps = group({ loadBalancer: { certificateArn: THREE_SERVICES.loadBalancer?.certificateArn } });
+    expect([withHttps.name, withHttps.description]).toEqual([group({}).name, group({}).description]);
+  });
 });

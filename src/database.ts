@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import { logGroup } from "./log-group";
 import type { StageNames } from "./naming";
@@ -17,7 +17,7 @@ import type { Network } from "./network";
 import { REASONS } from "./policy/reasons";
 import { RDS_LOG_EXPORTS, rdsLogGroupName } from "./policy/rules/rds";
 import { waive } from "./policy/waivers";
-import { allowConnection } from "./security-group";
+import { allowConnection, namedSecurityGroup } from "./security-group";
 
 export type DatabaseSettings = Settings["database"];
 
@@ -60,12 +60,11 @@ export class Database extends Construct {
       description: "The private subnets of the main VPC",
       subnetIds: network.privateSubnets.map(({ subnet }) => subnet.id),
     });
-    this.securityGroup = new SecurityGroup(this, "security-group", {
+    this.securityGroup = namedSecurityGroup(this, "security-group", {
       name: names.of("database"),
       // A security group's description cannot change in place; keep settings out of it.
       description: "PostgreSQL, from client security groups only",
       vpcId: network.vpc.id,
-      tags: { Name: names.of("database") },
     });
 
     const identifier = names.of("postgres");

@@ -20,17 +20,17 @@ import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
 import type { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
-import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import type { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import { cpuArchitecture } from "./ec2-instance-types";
-import { jsonDocument } from "./iam";
+import { instanceRole, SSM_CORE_POLICY_ARN } from "./iam";
 import type { StageNames } from "./naming";
 import type { Network, ZonalSubnet } from "./network";
 import { REASONS } from "./policy/reasons";
+import { namedSecurityGroup } from "./security-group";
 import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 
 export type Ec2CapacitySettings = Settings["ec2Capacity"];
@@ -46,11 +46,8 @@ export const ECS_AMI_PARAMETERS = {
   ARM64: "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
 } as const;
 
-/** AWS managed policies of the instance role: the ECS agent's, and Session Manager's. */
-export const INSTANCE_MANAGED_POLICIES = {
-  ecs: "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
-  ssm: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-} as const;
+/** The AWS-managed policy of the ECS agent on an instance (the instance role also has Session Manager's). */
+const ECS_INSTANCE_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role";
 
 /** Root volume of the ECS-optimized AL2023 AMI: its snapshot is 30 GiB, the least a volume from it may have. */
 const ROOT_DEVICE = "/dev/xvda";
@@ -104,11 +101,10 @@ export class Ec2Capacity extends Construct {
     this.region = props.region;
     this.cpuArchitecture = cpuArchitecture(settings.instanceType);
 
-    this.securityGroup = new SecurityGroup(this, "security-group", {
+    this.securityGroup = namedSecurityGroup(this, "security-group", {
       name,
       description: "ECS instances and their bridge-network tasks",
       vpcId: network.vpc.id,
-      tags: { Name: name },
     });
     allowAwsHttps(this, "egress-https", {
       group: this.securityGroup,
@@ -118,18 +114,11 @@ export class Ec2Capacity extends Construct {
       endpoints: props.vpcEndpoints,
     });
 
-    this.role = new IamRole(this, "role", {
+    ({ role: this.role, instanceProfile: this.instanceProfile } = instanceRole(this, {
       name,
       description: "ECS instances: the ECS agent registers with the cluster, and Session Manager opens shells",
-      assumeRolePolicy: jsonDocument({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
-    });
-    for (const [policyId, policyArn] of Object.entries(INSTANCE_MANAGED_POLICIES)) {
-      new IamRolePolicyAttachment(this, `role-${policyId}`, { role: this.role.name, policyArn });
-    }
-    this.instanceProfile = new IamInstanceProfile(this, "instance-profile", { name, role: this.role.name });
+      managedPolicies: { "role-ecs": ECS_INSTANCE_POLICY_ARN, "role-ssm": SSM_CORE_POLICY_ARN },
+    }));
 
     const tags = { ...props.tags, Name: name };
     const userData = ["#!/bin/bash", `echo ECS_CLUSTER=${cluster.name} >> /etc/ecs/ecs.config`, ""].join("\n");

@@ -1,8 +1,13 @@
-/** IAM roles that ECS tasks assume, with exactly the statements they are given. */
+/** IAM roles that ECS tasks and EC2 instances assume, with exactly the statements or policies they are given. */
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+
+/** The AWS-managed policy that lets SSM Agent register an instance and open Session Manager sessions. */
+export const SSM_CORE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
 export interface PolicyStatement {
   readonly Sid: string;
@@ -42,4 +47,17 @@ export function taskRole(scope: Construct, id: string, props: { name: string; de
     new IamRolePolicy(scope, `${id}-policy`, { role: role.id, name: props.name, policy: policyDocument(props.statements) });
   }
   return role;
+}
+
+/**
+ * A role for EC2 instances (trusted by ec2.amazonaws.com) with these AWS-managed policies, by attachment id, and
+ * its instance profile; role and profile are both named `name` (ids "role" and "instance-profile").
+ */
+export function instanceRole(
+  scope: Construct,
+  props: { name: string; description: string; managedPolicies: Readonly<Record<string, string>> },
+): { role: IamRole; instanceProfile: IamInstanceProfile } {
+  const role = new IamRole(scope, "role", { name: props.name, description: props.description, assumeRolePolicy: trustedBy("ec2.amazonaws.com") });
+  for (const [id, policyArn] of Object.entries(props.managedPolicies)) new IamRolePolicyAttachment(scope, id, { role: role.name, policyArn });
+  return { role, instanceProfile: new IamInstanceProfile(scope, "instance-profile", { name: props.name, role: role.name }) };
 }

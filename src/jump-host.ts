@@ -13,15 +13,14 @@
  * start; another architecture or key pair (a new template version) or another script replaces the host.
  */
 import { Construct } from "constructs";
-import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import type { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { Database } from "./database";
-import { trustedBy } from "./iam";
+import { instanceRole, SSM_CORE_POLICY_ARN } from "./iam";
 import type { StageNames } from "./naming";
 import type { Network, ZonalSubnet } from "./network";
 import { REASONS } from "./policy/reasons";
@@ -31,8 +30,7 @@ import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 
 export type JumpHostSettings = Settings["jumpHost"];
 
-/** The AWS-managed policy that lets SSM Agent register the instance and open sessions. */
-export const SSM_CORE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+export { SSM_CORE_POLICY_ARN } from "./iam";
 const SSH_PORT = 22;
 
 // source: Amazon Linux 2023 User Guide, "Finding the AMI ID with Systems Manager" (public parameters
@@ -132,13 +130,11 @@ export class JumpHost extends Construct {
     database.allowFrom("jump-host", this.securityGroup);
     if (settings.sshKeyPairName !== undefined && settings.sshAllowedCidr !== undefined) this.allowSsh(settings.sshAllowedCidr);
 
-    this.role = new IamRole(this, "role", {
+    ({ role: this.role, instanceProfile: this.instanceProfile } = instanceRole(this, {
       name: names.of("jump-host"),
       description: "The jump host: Session Manager only",
-      assumeRolePolicy: trustedBy("ec2.amazonaws.com"),
-    });
-    new IamRolePolicyAttachment(this, "ssm-core", { role: this.role.name, policyArn: SSM_CORE_POLICY_ARN });
-    this.instanceProfile = new IamInstanceProfile(this, "instance-profile", { name: names.of("jump-host"), role: this.role.name });
+      managedPolicies: { "ssm-core": SSM_CORE_POLICY_ARN },
+    }));
 
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name: names.of("jump-host"),

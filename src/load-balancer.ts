@@ -8,14 +8,14 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import { HTTPS_PORT, REDIRECT_TO_HTTPS, httpsListener } from "./https";
 import { targetGroupSuffix, type StageNames } from "./naming";
 import type { Network } from "./network";
 import { REASONS } from "./policy/reasons";
 import { waive } from "./policy/waivers";
-import { ANYWHERE_IPV4, ANYWHERE_IPV6, allowIngress } from "./security-group";
+import { ANYWHERE_IPV4, ANYWHERE_IPV6, allowIngress, namedSecurityGroup } from "./security-group";
 
 export type LoadBalancerSettings = Settings["loadBalancer"];
 
@@ -73,11 +73,12 @@ export class LoadBalancer extends Construct {
     }
     this.listenerPort = settings.listenerPort;
 
-    this.securityGroup = new SecurityGroup(this, "security-group", {
+    this.securityGroup = namedSecurityGroup(this, "security-group", {
       name: names.of("alb"),
-      description: certificateArn ? "Application Load Balancer: HTTP and HTTPS from the internet" : "Application Load Balancer: HTTP from the internet",
+      // A security group's description cannot change in place (a new one replaces the group, which the load
+      // balancer still holds): it stays the lesson's text when a certificate adds HTTPS.
+      description: "Application Load Balancer: HTTP from the internet",
       vpcId: network.vpc.id,
-      tags: { Name: names.of("alb") },
     });
     for (const [suffix, peer] of [["ipv4", ANYWHERE_IPV4], ["ipv6", ANYWHERE_IPV6]] as const) {
       const rule = allowIngress(this, `ingress-http-${suffix}`, {

@@ -11,7 +11,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { defaultSettings, withDefaults, type Settings } from "./config";
 import type { Database } from "./database";
@@ -24,7 +24,7 @@ import type { Network } from "./network";
 import { REASONS } from "./policy/reasons";
 import { waive } from "./policy/waivers";
 import type { ContainerRegistry } from "./registry";
-import { ANYWHERE_IPV4, allowConnection, allowIngress } from "./security-group";
+import { ANYWHERE_IPV4, allowConnection, allowIngress, namedSecurityGroup } from "./security-group";
 import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 
 export type ServiceSettings = Settings["service"];
@@ -203,12 +203,13 @@ export class FargateService extends Construct {
 
     // Rules of other groups name this one by its role: "tasks" for the lesson's service, "<name>-tasks" for the others.
     const role = own.securityGroup.slice(names.base.length + 1);
-    this.securityGroup = ec2?.securityGroup ?? new SecurityGroup(this, "security-group", {
-      name: own.securityGroup,
-      description: props.serviceNames ? `Fargate tasks of the service ${settings.appName}` : "Fargate tasks of the service",
-      vpcId: network.vpc.id,
-      tags: { Name: own.securityGroup },
-    });
+    this.securityGroup =
+      ec2?.securityGroup ??
+      namedSecurityGroup(this, "security-group", {
+        name: own.securityGroup,
+        description: props.serviceNames ? `Fargate tasks of the service ${settings.appName}` : "Fargate tasks of the service",
+        vpcId: network.vpc.id,
+      });
     // EC2 instances have an HTTPS egress rule of their own (Ec2Capacity).
     if (!ec2) {
       allowAwsHttps(this, "egress-https", {

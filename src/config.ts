@@ -598,16 +598,17 @@ function checkDatabase(s: Settings, today: Date, problems: string[]): void {
   }
 }
 
-function checkService(s: Settings, problems: string[]): void {
-  const { cpu, memoryMiB } = s.service;
-  // On EC2, the task has to fit on the instance type instead (ec2CapacityProblems).
-  if (s.service.launchType === "EC2") return;
+/** What is wrong with a task size on Fargate, for the settings at `at` ("service", "services[1]"). */
+export function fargateSizeProblems(at: string, cpu: number, memoryMiB: number): string[] {
   const options = fargateMemoryOptions(cpu);
-  if (options.length === 0) {
-    problems.push(`service.cpu: ${cpu} is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384`);
-  } else if (!options.includes(memoryMiB)) {
-    problems.push(`service.memoryMiB: ${memoryMiB} does not pair with cpu ${cpu} on Fargate; allowed: ${options.join(", ")}`);
-  }
+  if (options.length === 0) return [`${at}.cpu: ${cpu} is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384`];
+  if (!options.includes(memoryMiB)) return [`${at}.memoryMiB: ${memoryMiB} does not pair with cpu ${cpu} on Fargate; allowed: ${options.join(", ")}`];
+  return [];
+}
+
+function checkService(s: Settings, problems: string[]): void {
+  // On EC2, the task has to fit on the instance type instead (ec2CapacityProblems).
+  if (s.service.launchType !== "EC2") problems.push(...fargateSizeProblems("service", s.service.cpu, s.service.memoryMiB));
 }
 
 function checkRegistry(s: Settings, problems: string[]): void {

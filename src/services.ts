@@ -4,7 +4,7 @@
  * with the database). `resolveServices` gives every service with every value filled in; `serviceListProblems`
  * checks the list as a whole (names, paths, priorities, calls, sizes, name lengths).
  */
-import { fargateMemoryOptions, show, type Settings } from "./config";
+import { fargateSizeProblems, show, type Settings } from "./config";
 import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "./naming";
 import { DEFAULT_PATH, MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER, derivedPriority, patternsOverlap } from "./path-routing";
 
@@ -137,11 +137,8 @@ export function serviceListProblems(settings: Settings): string[] {
         `${at(i)}.calls: ${show(spec.calls)} needs serviceDiscovery.enable: true, which gives each service the DNS name its callers use; enable it or leave calls empty`,
       );
     }
-    const { cpu, memoryMiB } = spec.container;
-    const options = fargateMemoryOptions(cpu);
     // On EC2 the task has to fit on the instance type instead (ec2CapacityProblems).
-    if (!onEc2 && options.length === 0) problems.push(`${at(i)}.cpu: ${cpu} is not a Fargate CPU size; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384`);
-    else if (!onEc2 && !options.includes(memoryMiB)) problems.push(`${at(i)}.memoryMiB: ${memoryMiB} does not pair with cpu ${cpu} on Fargate; allowed: ${options.join(", ")}`);
+    if (!onEc2) problems.push(...fargateSizeProblems(at(i), spec.container.cpu, spec.container.memoryMiB));
     if (entries[i].scaling?.policy === "requestCount" && !spec.routed) {
       problems.push(`${at(i)}.scaling.policy: "requestCount" scales on the load balancer's requests, and this service has no paths; use "cpu" or give it paths`);
     }

@@ -2,7 +2,8 @@
  * One stage's review from end to end: synthesize, plan (online, offline, or as a preview against a prior
  * state built from a base), review, and write plan, plan JSON, review.md and review.json.
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseSettings, type Settings } from "../config";
 import { UserError } from "../errors";
@@ -30,17 +31,31 @@ export interface ReviewContext {
   readonly progress?: Progress;
 }
 
+/**
+ * A git ref's app, synthesized once per review context (all its stacks at once): the folder holding it.
+ * Each stage's prior state then starts from a copy of its stack folder.
+ */
+function refSynthesis(ref: string, ctx: ReviewContext): string {
+  const outdir = join(ctx.workDir, `ref-${createHash("sha256").update(ref).digest("hex").slice(0, 12)}`);
+  if (!existsSync(outdir)) {
+    ctx.progress?.(`synthesizing ${ref} with its own code`);
+    mkdirSync(outdir, { recursive: true });
+    try {
+      synthesizeRef(ctx.projectDir, ref, outdir, ctx.env);
+    } catch (error) {
+      rmSync(outdir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+  return outdir;
+}
+
 /** The prior state of `stage` from a base: synthesized from a source, or from a git ref's own code. */
 export async function priorStateOf(stage: StageName, base: Base, ctx: ReviewContext, label = "base"): Promise<PriorState> {
   const outdir = join(ctx.workDir, stage, label);
   rmSync(outdir, { recursive: true, force: true });
-  if (base.kind === "ref") {
-    ctx.progress?.(`${stage}: synthesizing ${base.ref} with its own code`);
-    mkdirSync(outdir, { recursive: true });
-    synthesizeRef(ctx.projectDir, base.ref, outdir, ctx.env);
-  } else {
-    synthesizeStage(outdir, stage, base.source, true);
-  }
+  if (base.kind === "ref") cpSync(join(refSynthesis(base.ref, ctx), "stacks", stage), join(outdir, "stacks", stage), { recursive: true });
+  else synthesizeStage(outdir, stage, base.source, true);
   return buildBaseState(join(outdir, "stacks", stage), stage, ctx.env, { projectDir: ctx.projectDir, progress: ctx.progress, maxRounds: 1 });
 }
 

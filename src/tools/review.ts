@@ -102,16 +102,16 @@ async function main(argv: string[]): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), "workshop-review-"));
   try {
     const ctx = { projectDir, workDir, env, progress };
+    const base: Base | undefined =
+      args.base !== undefined
+        ? { kind: "ref", ref: args.base }
+        : args.baseSettings !== undefined
+          ? { kind: "source", source: { settings: readBaseSettings(args.baseSettings) }, description: `settings in ${args.baseSettings}` }
+          : args.baseStage !== undefined
+            ? { kind: "source", source: { settings, lesson: args.baseStage }, description: `stage ${args.baseStage}` }
+            : undefined;
     const reviews = await Promise.all(
       args.stages.map(async (stage) => {
-        const base: Base | undefined =
-          args.base !== undefined
-            ? { kind: "ref", ref: args.base }
-            : args.baseSettings !== undefined
-              ? { kind: "source", source: { settings: readBaseSettings(args.baseSettings) }, description: `settings in ${args.baseSettings}` }
-              : args.baseStage !== undefined
-                ? { kind: "source", source: { settings, lesson: args.baseStage }, description: `stage ${args.baseStage}` }
-                : undefined;
         const prior = base ? await priorStateOf(stage, base, ctx) : undefined;
         const planned = await planHead(stage, { settings }, ctx, { offline, prior });
         const review = reviewPlan(planned.json, { stage, source: reviewSource({ offline, base }), policy: policyResults(planned.stackDir, stage) });

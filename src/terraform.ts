@@ -258,10 +258,13 @@ export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, option
   // Offline, nothing is refreshed or locked, and a changed backend is simply re-initialized (its state is throwaway).
   const offline = !options.online;
   const planArgs = ["plan", "-input=false", ...(offline ? ["-lock=false", "-refresh=false"] : []), "-json", "-out=plan.tfplan"];
+  const init = () => terraform(["init", "-input=false", ...(offline ? ["-reconfigure"] : [])], { cwd: stackDir, env });
+  // A new folder needs init before anything; a plan that fails asking for it later means a changed backend or
+  // provider: init once, then plan again.
+  if (!existsSync(join(stackDir, ".terraform"))) await init();
   let run = await runTerraform(planArgs, { cwd: stackDir, env });
   if (run.status !== 0 && /terraform init/.test(run.stdout)) {
-    // A new folder, or a changed backend or provider: init once, then plan.
-    await terraform(["init", "-input=false", ...(offline ? ["-reconfigure"] : [])], { cwd: stackDir, env });
+    await init();
     run = await runTerraform(planArgs, { cwd: stackDir, env });
   }
   const lines = run.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as PlanStreamLine & { "@level"?: string; "@message"?: string });

@@ -3,7 +3,7 @@
  * its subnets per zone, NAT gateways, the load balancer, the service and the database, and an arrow for
  * every path the security groups (and listeners) open.
  */
-import type { Edge } from "./exposure";
+import { INTERNET_SOURCES, type Edge } from "./exposure";
 import { configReferences, resourcesOn, unknownAt, type PlanJson, type ResourceState } from "./plan";
 
 function id(text: string): string {
@@ -32,7 +32,7 @@ export function diagram(plan: PlanJson, edges: readonly Edge[]): string {
   const subnets = resources.filter((r) => r.type === "aws_subnet");
   const nats = resources.filter((r) => r.type === "aws_nat_gateway");
   const zones = [...new Set(subnets.map((s) => str(s.values.availability_zone, "zone")))].sort();
-  const internetNodes = new Set(edges.filter((e) => ["0.0.0.0/0", "::/0", "internet"].includes(e.from)).map((e) => e.from));
+  const internetNodes = new Set(edges.filter((e) => INTERNET_SOURCES.includes(e.from)).map((e) => e.from));
   for (const source of internetNodes) lines.push(`  ${id(source)}((${label(source === "internet" ? "internet" : `internet ${source}`)}))`);
   const inside = new Set([...edges.map((e) => e.to), ...edges.map((e) => e.from)].filter((n) => !internetNodes.has(n)));
   // The workloads appear even when no path leads to them.

@@ -10,7 +10,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { terraform } from "../terraform";
-import { managedChanges, type PlanJson, type ResourceChange, type Values } from "./plan";
+import { managedChanges, valueAt, type AttributePath, type PlanJson, type ResourceChange, type Values } from "./plan";
 
 // ---------------------------------------------------------------------------------------------
 // Provider schemas, as `terraform providers schema -json` prints them.
@@ -329,6 +329,8 @@ export function buildPriorState(input: PriorStateInput): StateFile & { settled: 
   const filled = new Map<string, Values>();
   const filling = new Set<string>();
 
+  // A reference's value: the referenced resource's filled values at the path.
+  const resolveFilled = (target: string, path: AttributePath): unknown => valueAt(fill(target), path);
   const fill = (address: string): Values | undefined => {
     const done = filled.get(address);
     if (done) return done;
@@ -343,13 +345,7 @@ export function buildPriorState(input: PriorStateInput): StateFile & { settled: 
       type: change.type,
       region,
       compound,
-      resolve: (target, path) => {
-        const [attribute, ...rest] = path;
-        const values = fill(target);
-        let v: unknown = values?.[attribute as string];
-        for (const key of rest) v = Array.isArray(v) || isObject(v) ? (v as Record<string | number, unknown>)[key] : undefined;
-        return v;
-      },
+      resolve: resolveFilled,
     });
     filling.delete(address);
     filled.set(address, values);
@@ -385,7 +381,7 @@ export function buildPriorState(input: PriorStateInput): StateFile & { settled: 
             type: "output",
             region,
             compound,
-            resolve: (target, path) => path.reduce<unknown>((v, key) => (Array.isArray(v) || isObject(v) ? (v as Record<string | number, unknown>)[key] : undefined), fill(target)),
+            resolve: resolveFilled,
           });
     if (value === undefined) compound();
     outputs[name] = { value: value ?? `${name}-placeholder`, type: output.type ?? typeOf(value ?? ""), sensitive: output.sensitive };

@@ -12,7 +12,7 @@ import { CONFIG_ENV, type Settings } from "../config";
 import { UserError } from "../errors";
 import { WorkshopStage, type StageName } from "../stages";
 import { WORK_DIR, planStack as planStackStream, showPlan } from "../terraform";
-import { parsePlanJson, type PlanJson } from "./plan";
+import { parsePlanJson, planRegion, type PlanJson } from "./plan";
 import { buildPriorState, plansNoChanges, providerSchema, settle, writeState, type StackConfig, type StateFile } from "./prior-state";
 
 /** Where the provider schema is cached, per provider version. */
@@ -96,8 +96,7 @@ export async function buildBaseState(
   const base = await planStack(baseDir, env, { offline: true, progress, label: `${stage} (base)` });
   const schema = await providerSchema(baseDir, env, join(options.projectDir, SCHEMA_CACHE_DIR));
   const config = stackConfig(baseDir);
-  const region = /"region":\s*"([a-z0-9-]+)"/.exec(readFileSync(join(baseDir, "cdk.tf.json"), "utf8"))?.[1];
-  const { settled, ...filled } = buildPriorState({ plan: base.json, config, schema, region });
+  const { settled, ...filled } = buildPriorState({ plan: base.json, config, schema, region: planRegion(base.json) });
   let state: StateFile = filled;
   writeState(statePath, state);
   // Only values computed from several references need a plan to settle them.

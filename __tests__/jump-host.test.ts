@@ -8,7 +8,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { parseSettings, type SettingsInput } from "../src/config";
-import { architectureOf, imageParameter, postgresClientPackages, SSM_CORE_POLICY_ARN } from "../src/jump-host";
+import { SSM_CORE_POLICY_ARN } from "../src/iam";
+import { architectureOf, imageParameter, postgresClientPackages } from "../src/jump-host";
 import { securityGraph } from "./support/security-graph";
 import { outputValue, PRIVATE_CIDRS, PUBLIC_CIDRS, ref, resourcesOf, stageJson, subnetRef, theOne, type TerraformJson } from "./support/synth";
 

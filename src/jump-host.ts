@@ -30,7 +30,6 @@ import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 
 export type JumpHostSettings = Settings["jumpHost"];
 
-export { SSM_CORE_POLICY_ARN } from "./iam";
 const SSH_PORT = 22;
 
 // source: Amazon Linux 2023 User Guide, "Finding the AMI ID with Systems Manager" (public parameters
@@ -112,11 +111,12 @@ export class JumpHost extends Construct {
     super(scope, id);
     const settings = withDefaults(defaultSettings().jumpHost, props.settings);
     const { network, names, database, region } = props;
+    const name = names.of("jump-host");
     this.subnet = network.workloadSubnets[0];
     this.publicIp = this.subnet === network.publicSubnets[0];
 
     this.securityGroup = namedSecurityGroup(this, "security-group", {
-      name: names.of("jump-host"),
+      name,
       description: "Jump host: reaches the database and SSM; no inbound port unless SSH is set",
       vpcId: network.vpc.id,
     });
@@ -131,13 +131,13 @@ export class JumpHost extends Construct {
     if (settings.sshKeyPairName !== undefined && settings.sshAllowedCidr !== undefined) this.allowSsh(settings.sshAllowedCidr);
 
     ({ role: this.role, instanceProfile: this.instanceProfile } = instanceRole(this, {
-      name: names.of("jump-host"),
+      name,
       description: "The jump host: Session Manager only",
       managedPolicies: { "ssm-core": SSM_CORE_POLICY_ARN },
     }));
 
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
-      name: names.of("jump-host"),
+      name,
       description: "The jump host: Amazon Linux 2023, IMDSv2 only, encrypted root volume",
       imageId: imageParameter(settings.instanceType),
       keyName: settings.sshKeyPairName,
@@ -158,7 +158,7 @@ export class JumpHost extends Construct {
       // On the instance rather than the template: the provider waits here for a new profile to propagate.
       iamInstanceProfile: this.instanceProfile.name,
       associatePublicIpAddress: this.publicIp,
-      tags: { Name: names.of("jump-host") },
+      tags: { Name: name },
       // `ami` is not set here, so the resolved image id is never compared with the parameter's text; ignoring
       // it also keeps an image the host was launched with from ever asking for a replacement.
       lifecycle: { ignoreChanges: ["ami"] },

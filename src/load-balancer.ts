@@ -51,6 +51,8 @@ export class LoadBalancer extends Construct {
   /** The listener that forwards requests to the services and holds the path rules: HTTPS when there is one. */
   readonly forwardingListener: LbListener;
   readonly listenerPort: number;
+  /** How its target groups register targets (props.targetType). */
+  readonly targetType: TargetType;
   /** "http://<dns name>" (with the port when it is not 80), or "https://<dns name>" with a certificate. */
   readonly url: string;
   private readonly network: Network;
@@ -72,6 +74,7 @@ export class LoadBalancer extends Construct {
       );
     }
     this.listenerPort = settings.listenerPort;
+    this.targetType = props.targetType ?? "ip";
 
     this.securityGroup = namedSecurityGroup(this, "security-group", {
       name: names.of("alb"),
@@ -111,7 +114,7 @@ export class LoadBalancer extends Construct {
     waive(this.loadBalancer, "ELB-ACCESS-LOGS", REASONS.paidMonitoring);
     waive(this.loadBalancer, "ELB-DELETION-PROTECTION", REASONS.teardown);
 
-    this.targetGroup = targetPort === undefined ? undefined : this.addTargetGroup(this, "target-group", { port: targetPort, healthCheckPath: props.targetHealthCheckPath, targetType: props.targetType });
+    this.targetGroup = targetPort === undefined ? undefined : this.addTargetGroup(this, "target-group", { port: targetPort, healthCheckPath: props.targetHealthCheckPath });
     const forward: LbListenerDefaultAction = this.targetGroup
       ? { type: "forward", targetGroupArn: this.targetGroup.arn }
       : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "No service at this path" } };
@@ -139,15 +142,15 @@ export class LoadBalancer extends Construct {
   }
 
   /**
-   * An ip-type target group in the load balancer's VPC, created in `scope` (a service's own construct, so that
+   * A target group of the load balancer's target type in its VPC, created in `scope` (a service's own construct, so that
    * its address carries the service's name). `service` goes into the name's hash, so that services on the same
    * port get different names; the default service leaves it out and keeps the lesson's name.
    */
-  addTargetGroup(scope: Construct, id: string, props: { port: number; healthCheckPath?: string; service?: string; targetType?: TargetType }): LbTargetGroup {
+  addTargetGroup(scope: Construct, id: string, props: { port: number; healthCheckPath?: string; service?: string }): LbTargetGroup {
     const settings = this.settings;
     // Attributes that force a new target group are hashed into its name, so a replacement gets a fresh
     // name and is created before the old one is destroyed: the listener is never left pointing at nothing.
-    const replacementKey = { port: props.port, protocol: "HTTP", targetType: props.targetType ?? "ip" };
+    const replacementKey = { port: props.port, protocol: "HTTP", targetType: this.targetType };
     const suffix = targetGroupSuffix({ ...replacementKey, vpc: this.network.cidr, service: props.service });
     const targetGroup = new LbTargetGroup(scope, id, {
       name: this.names.of(suffix),

@@ -67,7 +67,8 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
     return new Construct(group, spec.name);
   };
   // The default service makes the cluster at service/cluster; without one, an empty "service" construct holds it.
-  const sharedCluster = defaultService ? undefined : ecsCluster(new Construct(stage, "service"), "cluster", { names, settings: settings.service });
+  // Set once the default service (created first) has made it.
+  let cluster = defaultService ? undefined : ecsCluster(new Construct(stage, "service"), "cluster", { names, settings: settings.service });
   const byName = new Map(props.services.map((spec) => [spec.name, spec]));
   const ordered = [...props.services].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
 
@@ -80,12 +81,7 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
       ? undefined
       : spec.isDefault
         ? behindLoadBalancer.targetGroup
-        : behindLoadBalancer.addTargetGroup(scope, "target-group", {
-            port: spec.container.containerPort,
-            healthCheckPath: spec.healthCheckPath,
-            service: spec.name,
-            ...(settings.service.launchType === "EC2" && { targetType: "instance" as const }),
-          });
+        : behindLoadBalancer.addTargetGroup(scope, "target-group", { port: spec.container.containerPort, healthCheckPath: spec.healthCheckPath, service: spec.name });
     const listenerRule =
       behindLoadBalancer && targetGroup && spec.priority !== undefined
         ? pathRule(scope, "listener-rule", { listener: behindLoadBalancer.forwardingListener, targetGroup, paths: spec.paths, priority: spec.priority })
@@ -93,7 +89,7 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
     const autoscaled = props.autoscaled ?? false;
     const desiredCount = autoscaled
       ? spec.scaling[spec.scaling.policy].desiredCount
-      : (spec.desiredCount ?? (loadBalancer && spec.routed ? settings.loadBalancer.desiredCount : settings.service.desiredCount));
+      : (spec.desiredCount ?? (behindLoadBalancer ? settings.loadBalancer.desiredCount : settings.service.desiredCount));
     const registration = discovery?.register(spec.name);
     const service = new FargateService(scope, "service", {
       network,
@@ -108,7 +104,7 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
       openToInternet: !loadBalancer && spec.routed,
       desiredCount,
       autoscaled,
-      cluster: spec.isDefault ? undefined : (deployed.get(defaultService?.name ?? "")?.service.cluster ?? sharedCluster),
+      cluster,
       serviceNames: spec.isDefault ? undefined : names.forService(spec.name, false),
       discovery: registration,
       environment: discovery
@@ -119,6 +115,7 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
       instanceTags: props.instanceTags,
       vpcEndpoints: props.vpcEndpoints,
     });
+    cluster ??= service.cluster;
     const autoscaling = autoscaled
       ? new ServiceAutoscaling(scope, "autoscaling", { service, loadBalancer: behindLoadBalancer, targetGroup, settings: spec.scaling })
       : undefined;

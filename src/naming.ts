@@ -12,8 +12,10 @@ export const TARGET_GROUP_SUFFIX_LENGTH = 4;
 /** What forces a new target group: hashed into its name, so that a replacement gets a fresh one. */
 export interface TargetGroupKey {
   readonly port: number;
-  readonly protocol: string;
-  readonly targetType: string;
+  /** @default "HTTP" */
+  readonly protocol?: string;
+  /** @default "ip" */
+  readonly targetType?: string;
   /** The VPC's CIDR block. */
   readonly vpc: string;
   /** The service's name; the default service leaves it out and keeps the lesson's name. */
@@ -22,7 +24,7 @@ export interface TargetGroupKey {
 
 /** The target group name's suffix: the first characters of the key's SHA-256. */
 export function targetGroupSuffix(key: TargetGroupKey): string {
-  const { port, protocol, targetType, vpc, service } = key;
+  const { port, protocol = "HTTP", targetType = "ip", vpc, service } = key;
   return createHash("sha256")
     .update(JSON.stringify({ port, protocol, targetType, vpc, ...(service !== undefined && { service }) }))
     .digest("hex")

@@ -190,10 +190,9 @@ function targetGroupProblems(settings: Settings, specs: readonly ServiceSpec[]):
   const taken = new Map<string, string>();
   specs.forEach((spec, i) => {
     if (!spec.routed) return;
+    // Several services run on Fargate only, so their target groups are of type ip, the key's default.
     const suffix = targetGroupSuffix({
       port: spec.container.containerPort,
-      protocol: "HTTP",
-      targetType: "ip",
       vpc: settings.network.cidr,
       service: spec.isDefault ? undefined : spec.name,
     });

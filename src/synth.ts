@@ -44,8 +44,12 @@ export async function synthesize(options: SynthesisOptions, define: (app: App) =
   const scratch = mkdtempSync(join(outdir, ".synth-"));
   let published = false;
   try {
-    const app = new App({ outdir: scratch, hclOutput: options.hcl ?? false });
-    withHclSwitch(format === "hcl", () => define(app));
+    // The app (its manifest) and its stacks (their files) both take the format from the switch.
+    const app = withHclSwitch(format === "hcl", () => {
+      const built = new App({ outdir: scratch });
+      define(built);
+      return built;
+    });
     app.synth();
     const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
     // The policy checks read the JSON just written (or, for HCL, the stack's JSON): nothing is published on an error.
@@ -66,14 +70,14 @@ export async function synthesize(options: SynthesisOptions, define: (app: App) =
 }
 
 /**
- * Each TerraformStack reads SYNTH_HCL_OUTPUT when it is constructed (cdktf 0.21 offers no other switch), so
- * the format is set for the stacks' construction and restored after.
+ * The App (for its manifest) and each TerraformStack read SYNTH_HCL_OUTPUT when they are constructed (for the
+ * stacks, cdktf 0.21 offers no other switch), so the format is set for their construction and restored after.
  */
-function withHclSwitch(hcl: boolean, build: () => void): void {
+function withHclSwitch<T>(hcl: boolean, build: () => T): T {
   const before = process.env.SYNTH_HCL_OUTPUT;
   process.env.SYNTH_HCL_OUTPUT = String(hcl);
   try {
-    build();
+    return build();
   } finally {
     if (before === undefined) delete process.env.SYNTH_HCL_OUTPUT;
     else process.env.SYNTH_HCL_OUTPUT = before;

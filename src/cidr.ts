@@ -1,5 +1,9 @@
 /** IPv4 CIDR arithmetic, just enough to check that subnets fit their VPC and do not overlap. */
 
+/** Every address: the ranges that mean "the whole internet" in a rule. */
+export const WORLD_IPV4 = "0.0.0.0/0";
+export const WORLD_IPV6 = "::/0";
+
 export interface Cidr {
   /** The block as written, e.g. "10.0.1.0/24". */
   readonly text: string;

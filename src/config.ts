@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { carve, contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { WORLD_IPV4, WORLD_IPV6, carve, contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { INSTANCE_TYPE_PATTERN, ec2CapacityProblems } from "./ec2-instance-types";
 import { UserError } from "./errors";
 import { NAME_RULES, STAGE_NAMES, StageNames } from "./naming";
@@ -33,26 +33,35 @@ export class ConfigError extends UserError {
 // ---------------------------------------------------------------------------------------------
 // Building blocks: every rule carries the sentence that says what is allowed.
 
-function wholeNumber(min: number, max: number, defaultValue: number, description: string) {
+function wholeRange(min: number, max: number) {
   const allowed = `must be a whole number from ${min} to ${max}`;
-  return z
-    .int({ error: allowed })
-    .min(min, { error: allowed })
-    .max(max, { error: allowed })
-    .default(defaultValue)
-    .describe(description);
+  return z.int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
+}
+
+function wholeNumber(min: number, max: number, defaultValue: number, description: string) {
+  return wholeRange(min, max).default(defaultValue).describe(description);
+}
+
+/** A setting a list entry may leave out (it then takes a section's value). */
+function optionalWholeNumber(min: number, max: number, description: string) {
+  return wholeRange(min, max).optional().describe(description);
+}
+
+function choice<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], description: string) {
-  return z
-    .enum(values, { error: `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}` })
-    .default(defaultValue)
-    .describe(description);
+  return choice(values).default(defaultValue).describe(description);
 }
 
 function pattern(regex: RegExp, allowed: string) {
   return z.string({ error: allowed }).regex(regex, { error: allowed });
 }
+
+const postgresIdentifier = () => pattern(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must start with a letter and hold 1 to 63 letters, digits or underscores");
+const keyPairName = () => pattern(/^[\x20-\x7e]{1,255}$/, "must be the name of an EC2 key pair: 1 to 255 printable ASCII characters");
+const urlPath = () => pattern(/^\/\S*$/, 'must be a path starting with "/"');
 
 function flag(defaultValue: boolean, description: string) {
   return z.boolean({ error: "must be true or false" }).default(defaultValue).describe(description);
@@ -147,10 +156,10 @@ const database = section(
       .describe('RDS instance class. Free tier: "db.t4g.micro" or "db.t3.micro". @default "db.t4g.micro"'),
     allocatedStorageGiB: wholeNumber(20, 65536, 20, "Encrypted gp3 storage in GiB. @default 20"),
     port: wholeNumber(1150, 65535, 5432, "Database port. @default 5432"),
-    masterUsername: pattern(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must start with a letter and hold 1 to 63 letters, digits or underscores")
+    masterUsername: postgresIdentifier()
       .default("postgres")
       .describe('Master user; its password is generated and kept by RDS in Secrets Manager. @default "postgres"'),
-    databaseName: pattern(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must start with a letter and hold 1 to 63 letters, digits or underscores")
+    databaseName: postgresIdentifier()
       .default("workshop")
       .describe('Database created on the instance. @default "workshop"'),
     subnetGroupName: pattern(/^[a-z0-9][a-z0-9.\-_ ]*$/, "must be lowercase letters, digits, periods, hyphens, underscores or spaces")
@@ -170,7 +179,7 @@ const jumpHost = section(
     instanceType: pattern(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/, 'must be an EC2 instance type such as "t4g.nano" or "t3.micro"')
       .default("t4g.nano")
       .describe('EC2 instance type; Graviton types (t4g, m7g ...) get the arm64 Amazon Linux 2023 image, others the x86_64 one. @default "t4g.nano"'),
-    sshKeyPairName: pattern(/^[\x20-\x7e]{1,255}$/, "must be the name of an EC2 key pair: 1 to 255 printable ASCII characters")
+    sshKeyPairName: keyPairName()
       .optional()
       .describe("EC2 key pair for SSH, the lesson's way; Session Manager needs none. @default - no key pair"),
     sshAllowedCidr: z
@@ -235,7 +244,7 @@ const ec2Capacity = section(
     desiredCapacity: wholeNumber(0, 100, 2, "Instances at creation; afterwards the capacity provider sets it. @default 2"),
     maxSize: wholeNumber(1, 100, 4, "Most instances the capacity provider may start. @default 4"),
     targetCapacityPercent: wholeNumber(1, 100, 100, "Managed scaling keeps the instances this full with tasks. @default 100"),
-    sshKeyPairName: pattern(/^[\x20-\x7e]{1,255}$/, "must be the name of an EC2 key pair: 1 to 255 printable ASCII characters")
+    sshKeyPairName: keyPairName()
       .optional()
       .describe("EC2 key pair for SSH through Session Manager; no SSH port is opened. @default - none"),
   },
@@ -247,7 +256,7 @@ const loadBalancer = section(
     listenerPort: wholeNumber(1, 65535, 80, "HTTP listener port, open to the internet. @default 80"),
     desiredCount: wholeNumber(0, 1000, 3, "Tasks behind the load balancer in stage alb. @default 3"),
     deregistrationDelaySeconds: wholeNumber(0, 3600, 30, "Time a deregistering target keeps draining. @default 30"),
-    healthCheckPath: pattern(/^\/\S*$/, 'must be a path starting with "/"').default("/").describe('Health check path. @default "/"'),
+    healthCheckPath: urlPath().default("/").describe('Health check path. @default "/"'),
     healthyThreshold: wholeNumber(2, 10, 3, "Healthy checks in a row before a target takes traffic. @default 3"),
     healthCheckIntervalSeconds: wholeNumber(5, 300, 6, "Seconds between health checks. @default 6"),
     certificateArn: pattern(CERTIFICATE_ARN, CERTIFICATE_ARN_RULE)
@@ -265,20 +274,17 @@ const loadBalancer = section(
   "The Application Load Balancer (stage alb).",
 );
 
-const optionalWholeNumber = (min: number, max: number, description: string) =>
-  z.int({ error: `must be a whole number from ${min} to ${max}` }).min(min, { error: `must be a whole number from ${min} to ${max}` }).max(max, { error: `must be a whole number from ${min} to ${max}` }).optional().describe(description);
-
 /** One service of the `services` list: what it leaves out comes from the service, loadBalancer and autoscaling sections. */
 const serviceEntry = strictGroup({
   name: pattern(APP_NAME, APP_NAME_RULE).describe("Name of the service, its container, task family, repository and DNS name; unique in the list"),
-  imageSource: z.enum(["public", "repository"], { error: 'must be one of "public", "repository"' }).optional().describe("@default service.imageSource"),
+  imageSource: choice(["public", "repository"]).optional().describe("@default service.imageSource"),
   publicImage: pattern(/^\S+$/, "must be an image reference without spaces").optional().describe("@default service.publicImage"),
   imageTag: pattern(IMAGE_TAG, IMAGE_TAG_RULE).optional().describe("@default service.imageTag"),
   containerPort: optionalWholeNumber(1, 65535, "@default service.containerPort"),
   cpu: optionalWholeNumber(256, 16384, "@default service.cpu"),
   memoryMiB: optionalWholeNumber(512, 122880, "@default service.memoryMiB"),
   desiredCount: optionalWholeNumber(0, 1000, "Tasks in stages fargate and alb. @default service.desiredCount in fargate, loadBalancer.desiredCount in alb"),
-  healthCheckPath: pattern(/^\/\S*$/, 'must be a path starting with "/"').optional().describe("@default loadBalancer.healthCheckPath"),
+  healthCheckPath: urlPath().optional().describe("@default loadBalancer.healthCheckPath"),
   paths: z
     .array(pattern(PATH_PATTERN, PATH_PATTERN_RULE), { error: "must be a list of path patterns" })
     .optional()
@@ -289,7 +295,7 @@ const serviceEntry = strictGroup({
   ),
   useDatabase: z.boolean({ error: "must be true or false" }).optional().describe('Database access (security group, DB_* environment, password secret). @default true for the service at "/", false for the others'),
   scaling: strictGroup({
-    policy: z.enum(["requestCount", "cpu"], { error: 'must be one of "requestCount", "cpu"' }).optional().describe('@default autoscaling.policy ("cpu" for a service without paths)'),
+    policy: choice(["requestCount", "cpu"]).optional().describe('@default autoscaling.policy ("cpu" for a service without paths)'),
     target: optionalWholeNumber(1, 100000, "@default the policy's target in the autoscaling section"),
     minCapacity: optionalWholeNumber(0, 1000, "@default the policy's minCapacity"),
     desiredCount: optionalWholeNumber(0, 1000, "@default the policy's desiredCount"),
@@ -378,8 +384,7 @@ const s3Backend = strictGroup({
       '@default "container-workshop"',
     ),
     region: regionName.optional().describe("Region of the bucket. @default the region setting"),
-    locking: z
-      .enum(LOCKING, { error: `must be one of ${LOCKING.map((v) => JSON.stringify(v)).join(", ")}` })
+    locking: choice(LOCKING)
       .optional()
       .describe(
         'How Terraform locks the state: "lockfile" (S3-native <key>.tflock, Terraform 1.11+), "dynamodb" (the lockTable; deprecated by Terraform 1.11) or "both" (while a team moves from the table to lock files). @default "dynamodb" when lockTable is set (what lockTable meant before), else "lockfile"',
@@ -387,10 +392,7 @@ const s3Backend = strictGroup({
     lockTable: pattern(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name: 3 to 255 letters, digits, underscores, periods or hyphens")
       .optional()
       .describe('DynamoDB table (partition key LockID) for locking "dynamodb" or "both". @default - none'),
-    encryption: z
-      .enum(ENCRYPTION, { error: `must be one of ${ENCRYPTION.map((v) => JSON.stringify(v)).join(", ")}` })
-      .default("SSE-S3")
-      .describe('Default encryption of the state bucket: "SSE-S3" (S3-managed keys) or "SSE-KMS" (kmsKeyArn). @default "SSE-S3"'),
+    encryption: oneOf(ENCRYPTION, "SSE-S3", 'Default encryption of the state bucket: "SSE-S3" (S3-managed keys) or "SSE-KMS" (kmsKeyArn). @default "SSE-S3"'),
     kmsKeyArn: pattern(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/\S+$/, "must be the ARN of a KMS key or alias, such as arn:aws:kms:eu-west-1:111122223333:key/<id>")
       .optional()
       .describe('KMS key for encryption "SSE-KMS": the bucket default and the key Terraform writes state with. @default - none'),
@@ -632,19 +634,21 @@ function checkTags(s: Settings, problems: string[]): void {
   }
 }
 
+/** "<at>: a 1, b 3, c 2 must satisfy a <= b <= c" when the named values, in the given order, do not ascend. */
+export function orderProblems(at: string, values: Readonly<Record<string, number>>): string[] {
+  const named = Object.entries(values);
+  if (named.every(([, value], i) => i === 0 || named[i - 1][1] <= value)) return [];
+  return [`${at}: ${named.map(([name, value]) => `${name} ${value}`).join(", ")} must satisfy ${named.map(([name]) => name).join(" <= ")}`];
+}
+
 function checkScaling(s: Settings, problems: string[]): void {
   for (const policy of ["requestCount", "cpu"] as const) {
     const { minCapacity, desiredCount, maxCapacity } = s.autoscaling[policy];
-    if (!(minCapacity <= desiredCount && desiredCount <= maxCapacity)) {
-      problems.push(
-        `autoscaling.${policy}: minCapacity ${minCapacity}, desiredCount ${desiredCount}, maxCapacity ${maxCapacity} ` +
-          `must satisfy minCapacity <= desiredCount <= maxCapacity`,
-      );
-    }
+    problems.push(...orderProblems(`autoscaling.${policy}`, { minCapacity, desiredCount, maxCapacity }));
   }
 }
 
-const WORLD_CIDRS = ["0.0.0.0/0", "::/0"];
+const WORLD_CIDRS = [WORLD_IPV4, WORLD_IPV6];
 const IPV6_CIDR = /^[0-9a-f:]*:[0-9a-f:]*\/(\d|[1-9]\d|1[01]\d|12[0-8])$/i;
 
 /** True when the jump host sits in a private subnet: NAT or endpoints give it a way to SSM without a public IP. */

@@ -3,7 +3,7 @@
  * architecture, and the checks a task must pass to fit on one. Types missing from the table are allowed;
  * only the size check is skipped for them (the README says so).
  */
-import type { Settings } from "./config";
+import { orderProblems, type Settings } from "./config";
 
 export interface InstanceType {
   readonly vcpus: number;
@@ -79,11 +79,7 @@ export function ec2CapacityProblems(s: Settings): string[] {
   if (s.service.launchType !== "EC2") return [];
   const problems: string[] = [];
   const { instanceType, minSize, desiredCapacity, maxSize } = s.ec2Capacity;
-  if (!(minSize <= desiredCapacity && desiredCapacity <= maxSize)) {
-    problems.push(
-      `ec2Capacity: minSize ${minSize}, desiredCapacity ${desiredCapacity}, maxSize ${maxSize} must satisfy minSize <= desiredCapacity <= maxSize`,
-    );
-  }
+  problems.push(...orderProblems("ec2Capacity", { minSize, desiredCapacity, maxSize }));
   const reserved = RESERVED_CAPACITY_PROVIDER_STARTS.find((start) => s.namePrefix.startsWith(start));
   if (reserved) {
     problems.push(

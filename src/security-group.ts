@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { WORLD_IPV4, WORLD_IPV6 } from "./cidr";
 import { waive } from "./policy/waivers";
 
 /** The other end of a rule: another security group, or an address range. */
@@ -17,8 +18,8 @@ export type Peer =
   /** A managed prefix list, such as the S3 gateway endpoint's. */
   | { readonly prefixListId: string };
 
-export const ANYWHERE_IPV4: Peer = { cidrIpv4: "0.0.0.0/0" };
-export const ANYWHERE_IPV6: Peer = { cidrIpv6: "::/0" };
+export const ANYWHERE_IPV4: Peer = { cidrIpv4: WORLD_IPV4 };
+export const ANYWHERE_IPV6: Peer = { cidrIpv6: WORLD_IPV6 };
 
 export interface RuleProps {
   /** The group the rule belongs to. */

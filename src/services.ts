@@ -4,7 +4,7 @@
  * with the database). `resolveServices` gives every service with every value filled in; `serviceListProblems`
  * checks the list as a whole (names, paths, priorities, calls, sizes, name lengths).
  */
-import { fargateSizeProblems, show, type Settings } from "./config";
+import { fargateSizeProblems, orderProblems, show, type Settings } from "./config";
 import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "./naming";
 import { DEFAULT_PATH, MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER, derivedPriority, patternsOverlap } from "./path-routing";
 
@@ -142,12 +142,8 @@ export function serviceListProblems(settings: Settings): string[] {
     if (entries[i].scaling?.policy === "requestCount" && !spec.routed) {
       problems.push(`${at(i)}.scaling.policy: "requestCount" scales on the load balancer's requests, and this service has no paths; use "cpu" or give it paths`);
     }
-    const range = spec.scaling[spec.scaling.policy];
-    if (!(range.minCapacity <= range.desiredCount && range.desiredCount <= range.maxCapacity)) {
-      problems.push(
-        `${at(i)}.scaling: minCapacity ${range.minCapacity}, desiredCount ${range.desiredCount}, maxCapacity ${range.maxCapacity} must satisfy minCapacity <= desiredCount <= maxCapacity`,
-      );
-    }
+    const { minCapacity, desiredCount, maxCapacity } = spec.scaling[spec.scaling.policy];
+    problems.push(...orderProblems(`${at(i)}.scaling`, { minCapacity, desiredCount, maxCapacity }));
     if (settings.registry.imageTagMutability === "IMMUTABLE" && spec.container.imageTag === "latest" && entries[i].imageTag !== undefined) {
       problems.push(`${at(i)}.imageTag: "latest" cannot be pushed twice with registry.imageTagMutability "IMMUTABLE"; use a version such as "v1"`);
     }

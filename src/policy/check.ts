@@ -45,11 +45,6 @@ export function blocking(reports: readonly PolicyReport[]): Finding[] {
   return reports.flatMap((r) => r.findings.filter((f) => f.severity === "error" && f.waiver === undefined));
 }
 
-/** Findings to print: warnings that are not waived. */
-export function unwaivedWarnings(reports: readonly PolicyReport[]): Finding[] {
-  return reports.flatMap((r) => r.findings.filter((f) => f.severity === "warning" && f.waiver === undefined));
-}
-
 /**
  * Checks every TerraformStack under `scope` (an App: the lesson's stages and any other stack, such as a
  * state bootstrap) before anything is written. Throws PolicyError naming each unwaived error finding;

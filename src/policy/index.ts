@@ -16,8 +16,8 @@
  * - render.ts: the error message, the warning table, the README's rule table.
  * - skips.ts: checkov and trivy skip comments for the HCL output, generated from the waivers.
  */
-export { blocking, checkPolicies, checkStack, enforcePolicies, unwaivedWarnings } from "./check";
-export { renderBlocking, renderNotices, renderSummary, rulesMarkdown } from "./render";
+export { blocking, checkPolicies, checkStack, enforcePolicies } from "./check";
+export { renderBlocking, renderNotices, rulesMarkdown } from "./render";
 export { RULES, ruleById } from "./rules";
 export type { Finding, Flag, PolicyReport, Rule, Severity, UnusedWaiver } from "./types";
 export { waive, waiversOf } from "./waivers";

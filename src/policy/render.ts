@@ -32,14 +32,6 @@ export function renderNotices(reports: readonly PolicyReport[]): string | undefi
   return `Policy warnings (${rows.length}):\n${textTable(["stage", "rule", "address", "what to do"], rows)}`;
 }
 
-/** One line of counts per stack, for the plan review and the synth. */
-export function renderSummary(reports: readonly PolicyReport[]): string {
-  const count = (r: PolicyReport, pick: (f: Finding) => boolean) => r.findings.filter(pick).length;
-  return reports
-    .map((r) => `${r.stack}: ${count(r, (f) => f.waiver === undefined)} open, ${count(r, (f) => f.waiver !== undefined)} waived`)
-    .join("; ");
-}
-
 const ids = (list?: readonly string[]) => (list && list.length > 0 ? list.join(", ") : "-");
 
 /** The README's rule table, generated from the rule definitions. */

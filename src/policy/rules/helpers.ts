@@ -1,4 +1,5 @@
 /** Small helpers the rule files share. */
+import { WORLD_IPV4, WORLD_IPV6 } from "../../cidr";
 import type { Flag } from "../types";
 import type { Resource, StackView } from "../stack-view";
 export { block } from "../stack-view";
@@ -15,8 +16,6 @@ export function flagWhere(stack: StackView, types: string | string[], broken: (r
   });
 }
 
-export const WORLD_IPV4 = "0.0.0.0/0";
-export const WORLD_IPV6 = "::/0";
 
 /** True when a standalone or inline security group rule admits any address. */
 export function fromAnywhere(rule: Record<string, unknown>): boolean {

@@ -3,6 +3,7 @@
 import type { Flag, Rule } from "../types";
 import type { Resource, StackView } from "../stack-view";
 import { asList } from "../stack-view";
+import { flagWhere } from "./helpers";
 
 interface Statement {
   readonly Effect?: string;
@@ -94,14 +95,13 @@ export const IAM_RULES: Rule[] = [
     fix: 'Trust exactly the service that needs the role, e.g. { Service = "ecs-tasks.amazonaws.com" }.',
     checkov: ["CKV_AWS_60", "CKV_AWS_61"],
     check: (stack) =>
-      stack.all("aws_iam_role").flatMap((role) => {
-        const open = statementsOf(stack, role.attributes.assume_role_policy).filter((s) => {
+      flagWhere(stack, "aws_iam_role", (role) =>
+        statementsOf(stack, role.attributes.assume_role_policy).some((s) => {
           const principal = s.Principal;
           if (principal === "*") return true;
           const named = principal && typeof principal === "object" ? Object.values(principal).flatMap(asList).map(String) : [];
           return named.length === 0 || named.includes("*");
-        });
-        return open.length > 0 ? [{ address: role.address }] : [];
-      }),
+        }),
+      ),
   },
 ];

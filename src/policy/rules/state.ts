@@ -19,7 +19,10 @@ export const STATE_RULES: Rule[] = [
     severity: "error",
     reason: "The state holds every resource's attributes, some sensitive; it must be encrypted at rest.",
     fix: "Set encrypt = true on the S3 backend.",
-    check: (stack) => (s3Backend(stack) && s3Backend(stack)?.encrypt !== true ? [{ address: BACKEND_ADDRESS }] : []),
+    check: (stack) => {
+      const backend = s3Backend(stack);
+      return backend && backend.encrypt !== true ? [{ address: BACKEND_ADDRESS }] : [];
+    },
   },
   {
     id: "STATE-BACKEND-LOCKED",

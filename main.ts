@@ -1,10 +1,10 @@
 // Wiring only: settings -> one stack per stage -> policy checks -> synth. The logic lives in src/.
 // `node --require ./src/register.js main.ts [--hcl] [--output <folder>]`; cdktf.json runs the same command for cdktf synth|diff|deploy.
 import { defineApp } from "./src/app";
-import { loadSettings } from "./src/config";
-import { UserError } from "./src/errors";
+import { loadSettings } from "./src/settings/index";
+import { UserError } from "./src/common/errors";
 import { parseSynthArgs, synthesize } from "./src/synth";
-import { DEPLOY_OUTDIR, offlineMode } from "./src/terraform";
+import { DEPLOY_OUTDIR, offlineMode } from "./src/terraform/terraform";
 
 async function main(): Promise<void> {
   const { outdir, hcl } = parseSynthArgs(process.argv.slice(2), process.env, DEPLOY_OUTDIR);

@@ -13,13 +13,13 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { ServiceAutoscaling, type AutoscalingSettings } from "../src/autoscaling";
-import { parseSettings, type SettingsInput } from "../src/config";
-import { LoadBalancer } from "../src/load-balancer";
-import { StageNames } from "../src/naming";
-import { Network } from "../src/network";
-import { ContainerRegistry } from "../src/registry";
-import { FargateService } from "../src/service";
+import { ServiceAutoscaling, type AutoscalingSettings } from "../src/constructs/autoscaling";
+import { parseSettings, type SettingsInput } from "../src/settings/index";
+import { LoadBalancer } from "../src/constructs/load-balancer/load-balancer";
+import { StageNames } from "../src/common/naming";
+import { Network } from "../src/constructs/network";
+import { ContainerRegistry } from "../src/constructs/registry";
+import { FargateService } from "../src/constructs/ecs/service";
 import { ZONES, ref, resourcesOf, synthesizedStage, theOne, type Attributes, type Synthesized, type SynthesizedStack } from "./support/synth";
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // IPv4 CIDR arithmetic behind the subnet checks: parsing, containment and overlap.
-import { contains, overlaps, parseCidr, type Cidr } from "../src/cidr";
+import { contains, overlaps, parseCidr, type Cidr } from "../src/common/cidr";
 
 /** Parses a block the test knows to be valid. */
 function block(text: string): Cidr {

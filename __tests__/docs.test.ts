@@ -1,7 +1,7 @@
 /** The README and help say what the code does: every setting documented, every command real. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { defaultSettings } from "../src/config";
+import { defaultSettings } from "../src/settings/index";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");

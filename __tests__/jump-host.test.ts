@@ -7,9 +7,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { parseSettings, type SettingsInput } from "../src/config";
-import { SSM_CORE_POLICY_ARN } from "../src/iam";
-import { architectureOf, imageParameter, postgresClientPackages } from "../src/jump-host";
+import { parseSettings, type SettingsInput } from "../src/settings/index";
+import { SSM_CORE_POLICY_ARN } from "../src/constructs/iam";
+import { architectureOf, imageParameter, postgresClientPackages } from "../src/constructs/jump-host";
 import { securityGraph } from "./support/security-graph";
 import { outputValue, PRIVATE_CIDRS, PUBLIC_CIDRS, ref, resourcesOf, stageJson, subnetRef, theOne, type TerraformJson } from "./support/synth";
 

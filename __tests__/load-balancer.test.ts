@@ -12,9 +12,9 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { LoadBalancer } from "../src/load-balancer";
-import { StageNames } from "../src/naming";
-import { Network } from "../src/network";
+import { LoadBalancer } from "../src/constructs/load-balancer/load-balancer";
+import { StageNames } from "../src/common/naming";
+import { Network } from "../src/constructs/network";
 import {
   PRIVATE_CIDRS,
   PUBLIC_CIDRS,

@@ -14,7 +14,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { Network, type NetworkSettings } from "../src/network";
+import { Network, type NetworkSettings } from "../src/constructs/network";
 import {
   PRIVATE_CIDRS,
   PUBLIC_CIDRS,

@@ -2,12 +2,12 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { parseSettings, type SettingsInput } from "../src/config";
+import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
 import { synthesize } from "../src/synth";
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import type { PlanJson } from "../src/review/plan";
-import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform";
+import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform/terraform";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
 

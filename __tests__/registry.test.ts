@@ -7,8 +7,8 @@ import "cdktf/lib/testing/adapters/jest"; // types of the Testing matchers regis
 import { Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { StageNames } from "../src/naming";
-import { ContainerRegistry, type RegistrySettings } from "../src/registry";
+import { StageNames } from "../src/common/naming";
+import { ContainerRegistry, type RegistrySettings } from "../src/constructs/registry";
 import { decodeJsonencode } from "./support/hcl";
 import {
   outputValue,

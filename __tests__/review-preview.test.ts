@@ -2,7 +2,7 @@
  * Offline previews with real Terraform: each head is planned against a prior state built from the lesson's
  * own plan, and the review says what the change updates, replaces, exposes and costs.
  */
-import { ANYWHERE_IPV4, allowIngress } from "../src/security-group";
+import { ANYWHERE_IPV4, allowIngress } from "../src/constructs/security-group";
 import { renderReview } from "../src/review/render";
 import { HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import type { Review } from "../src/review";

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UserError } from "../src/errors";
+import { UserError } from "../src/common/errors";
 import { reviewPlan, type Review } from "../src/review";
 import { attributeChanges, MASKED, KNOWN_AFTER_APPLY } from "../src/review/changes";
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
@@ -27,7 +27,7 @@ import { synthesizeRef } from "../src/review/run";
 import { readBaseSettings } from "../src/review/stage-review";
 import { parseReviewArguments } from "../src/tools/review";
 import { Testing } from "cdktf";
-import { parseSettings } from "../src/config";
+import { parseSettings } from "../src/settings/index";
 import { WorkshopStage } from "../src/stages";
 import { addresses, stageJson, type TerraformJson } from "./support/synth";
 

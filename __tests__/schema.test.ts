@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultSettings, parseSettings } from "../src/config";
+import { defaultSettings, parseSettings } from "../src/settings/index";
 import { PROJECT_ROOT, SETTINGS_SCHEMA_FILE, renderSettingsSchema, writeSettingsSchema } from "../src/tools/write-schema";
 
 /** The parts of a JSON Schema these tests read. */

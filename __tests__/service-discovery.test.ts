@@ -4,7 +4,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { parseSettings } from "../src/config";
+import { parseSettings } from "../src/settings/index";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { addresses, outputValue, ref, resourcesOf, stageJson, theOne, type TerraformJson } from "./support/synth";
 

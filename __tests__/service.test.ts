@@ -21,11 +21,11 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { NatMode, SettingsInput } from "../src/config";
-import { StageNames } from "../src/naming";
-import { Network } from "../src/network";
-import { ContainerRegistry } from "../src/registry";
-import { FargateService } from "../src/service";
+import type { NatMode, SettingsInput } from "../src/settings/index";
+import { StageNames } from "../src/common/naming";
+import { Network } from "../src/constructs/network";
+import { ContainerRegistry } from "../src/constructs/registry";
+import { FargateService } from "../src/constructs/ecs/service";
 import type { StageName } from "../src/stages";
 import { decodeJsonencode } from "./support/hcl";
 import {

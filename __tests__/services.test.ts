@@ -1,8 +1,8 @@
 /** The services list in the settings: how entries are completed, and every error a user can make with it. */
-import { parseSettings, type SettingsInput } from "../src/config";
-import { MAX_PRIORITY, derivedPriority, patternsOverlap } from "../src/path-routing";
-import { targetGroupSuffix } from "../src/naming";
-import { resolveServices } from "../src/services";
+import { parseSettings, type SettingsInput } from "../src/settings/index";
+import { MAX_PRIORITY, derivedPriority, patternsOverlap } from "../src/constructs/load-balancer/path-routing";
+import { targetGroupSuffix } from "../src/common/naming";
+import { resolveServices } from "../src/settings/services";
 import { CERTIFICATE, THREE_SERVICES } from "./support/services";
 
 type Entry = NonNullable<SettingsInput["services"]>[number];

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONFIG_ENV, ConfigError, loadSettings, parseSettings, type Settings } from "../src/config";
-import { MAX_SETTINGS_DEPTH, decodeSettingsFile, parseStrictJson } from "../src/settings-file";
+import { CONFIG_ENV, ConfigError, loadSettings, parseSettings, type Settings } from "../src/settings/index";
+import { MAX_SETTINGS_DEPTH, decodeSettingsFile, parseStrictJson } from "../src/settings/file";
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), "workshop-settings-"))));

@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { defaultSettings } from "../src/config";
+import { defaultSettings } from "../src/settings/index";
 import { STAGE_NAMES, WorkshopStage, addStages, stageIncludes, type StageName } from "../src/stages";
 import { securityGraph } from "./support/security-graph";
 import { addresses, resources, stageJson, type TerraformJson } from "./support/synth";

@@ -14,10 +14,10 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { parseSettings, type SettingsInput } from "../src/config";
+import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { STAGE_NAMES, WorkshopStage } from "../src/stages";
 import { addStateStack, STATE_STACK, StateStack } from "../src/state/bootstrap";
-import { versionAtLeast } from "../src/terraform";
+import { versionAtLeast } from "../src/terraform/terraform";
 import { decodeJsonencode } from "./support/hcl";
 import { ref, stageJson, synthesizedStack, theOne, type Synthesized, type TerraformJson } from "./support/synth";
 

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseSettings } from "../src/config";
-import { UserError } from "../src/errors";
+import { parseSettings } from "../src/settings/index";
+import { UserError } from "../src/common/errors";
 import { migrateState, stateConflict, type StateFile } from "../src/state/migrate";
 
 const s3Settings = parseSettings({ backend: { type: "s3", bucket: "team-state" } });

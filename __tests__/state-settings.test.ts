@@ -1,7 +1,7 @@
 /** The backend settings: locking, encryption, lifecycle, bucket names and endpoints, and the combinations refused. */
-import { parseSettings, type SettingsInput } from "../src/config";
-import { bucketNameProblem } from "../src/state/bucket-name";
-import { stateLocking } from "../src/state/settings";
+import { parseSettings, type SettingsInput } from "../src/settings/index";
+import { bucketNameProblem } from "../src/settings/facts/s3";
+import { stateLocking } from "../src/settings/backend";
 
 const s3 = (extra: Record<string, unknown> = {}): SettingsInput => ({ backend: { type: "s3", bucket: "team-state", ...extra } } as SettingsInput);
 const backendOf = (extra: Record<string, unknown> = {}) => {

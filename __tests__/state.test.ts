@@ -14,11 +14,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Testing } from "cdktf";
-import { parseSettings, type SettingsInput } from "../src/config";
+import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { WorkshopStage } from "../src/stages";
 import { STATE_STACK, addStateStack } from "../src/state/bootstrap";
 import { migrateState } from "../src/state/migrate";
-import { runTerraform as run, terraform, terraformEnv, type TerraformRun } from "../src/terraform";
+import { runTerraform as run, terraform, terraformEnv, type TerraformRun } from "../src/terraform/terraform";
 import { describeWithTerraform } from "./support/terraform";
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 
-const tempDir = require("./support/temp-dir") as { setup(): void; teardown(): void };
+const tempDir = require("./support/temp-dir.js") as { setup(): void; teardown(): void };
 
 test("Testing.synth writes into the run's own temporary folder", () => {
   // GIVEN the run's folder

@@ -10,7 +10,7 @@ import {
   mirroredProviders,
   offlineMode,
   terraformEnv,
-} from "../src/terraform";
+} from "../src/terraform/terraform";
 
 let dir: string;
 let mirror: string;

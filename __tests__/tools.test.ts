@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { stackArguments } from "../src/cdktf-cli";
-import { findCredentialSource, requireCredentials } from "../src/credentials";
-import { checkStackNames } from "../src/naming";
+import { findCredentialSource, requireCredentials } from "../src/terraform/credentials";
+import { checkStackNames } from "../src/common/naming";
 import { parseSynthArgs, synthesize } from "../src/synth";
-import { requireTerraform, terraform, versionAtLeast } from "../src/terraform";
+import { requireTerraform, terraform, versionAtLeast } from "../src/terraform/terraform";
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "workshop-tools-"))));

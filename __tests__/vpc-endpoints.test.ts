@@ -7,12 +7,12 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { parseSettings, type SettingsInput } from "../src/config";
+import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { Testing } from "cdktf";
 import { checkPolicies } from "../src/policy";
 import { REASONS } from "../src/policy/reasons";
 import { WorkshopStage } from "../src/stages";
-import { INTERFACE_ENDPOINTS } from "../src/vpc-endpoints";
+import { INTERFACE_ENDPOINTS } from "../src/constructs/vpc-endpoints";
 import { securityGraph } from "./support/security-graph";
 import { PRIVATE_CIDRS, PUBLIC_CIDRS, ref, resources, resourcesOf, stageJson, subnetRef, theOne, type TerraformJson } from "./support/synth";
 

@@ -3,8 +3,8 @@
  * app through this one function, so that they synthesize the same stacks.
  */
 import type { Construct } from "constructs";
-import type { Settings } from "./config";
-import { STAGE_NAMES } from "./naming";
+import type { Settings } from "./settings/index";
+import { STAGE_NAMES } from "./common/naming";
 import { addStages } from "./stages";
 import { STATE_STACK, addStateStack } from "./state/bootstrap";
 

@@ -6,13 +6,13 @@
  * CI mode and without colours, so logs get plain lines instead of spinner frames.
  */
 import { defineApp, STACK_NAMES } from "./app";
-import { loadSettings } from "./config";
-import { requireCredentials } from "./credentials";
-import { UserError } from "./errors";
-import { checkStackNames } from "./naming";
+import { loadSettings } from "./settings/index";
+import { requireCredentials } from "./terraform/credentials";
+import { UserError } from "./common/errors";
+import { checkStackNames } from "./common/naming";
 import { STATE_STACK } from "./state/bootstrap";
 import { synthesize } from "./synth";
-import { DEPLOY_OUTDIR, OFFLINE_OUTDIR, findProviderMirror, requireTerraform, terraformEnv } from "./terraform";
+import { DEPLOY_OUTDIR, OFFLINE_OUTDIR, findProviderMirror, requireTerraform, terraformEnv } from "./terraform/terraform";
 
 /** Commands that plan or change a stack: they get the checks and run on our own synthesis. */
 const STACK_COMMANDS = ["deploy", "destroy", "diff", "plan"];

@@ -5,22 +5,22 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { ServiceAutoscaling } from "./autoscaling";
-import type { Settings } from "./config";
-import { Database } from "./database";
-import { JumpHost } from "./jump-host";
-import { LoadBalancer } from "./load-balancer";
-import { STAGE_NAMES, StageNames, type StageName } from "./naming";
-import { Network } from "./network";
-import { addMicroservices, servicesOutput, type DeployedService } from "./microservices";
-import type { ContainerRegistry } from "./registry";
-import type { FargateService } from "./service";
-import { ServiceDiscovery } from "./service-discovery";
-import { resolveServices } from "./services";
+import type { ServiceAutoscaling } from "./constructs/autoscaling";
+import type { Settings } from "./settings/index";
+import { Database } from "./constructs/database";
+import { JumpHost } from "./constructs/jump-host";
+import { LoadBalancer } from "./constructs/load-balancer/load-balancer";
+import { STAGE_NAMES, StageNames, type StageName } from "./common/naming";
+import { Network } from "./constructs/network";
+import { addMicroservices, servicesOutput, type DeployedService } from "./constructs/ecs/services";
+import type { ContainerRegistry } from "./constructs/registry";
+import type { FargateService } from "./constructs/ecs/service";
+import { ServiceDiscovery } from "./constructs/service-discovery";
+import { resolveServices } from "./settings/services";
 import { configureStateBackend } from "./state/backend";
-import { VpcEndpoints } from "./vpc-endpoints";
+import { VpcEndpoints } from "./constructs/vpc-endpoints";
 
-export { STAGE_NAMES, type StageName } from "./naming";
+export { STAGE_NAMES, type StageName } from "./common/naming";
 
 /** True when `stage` contains the lesson of `lesson` (every stage contains itself and all before it). */
 export function stageIncludes(stage: StageName, lesson: StageName): boolean {

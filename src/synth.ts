@@ -8,7 +8,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App, Manifest, TerraformStack } from "cdktf";
-import { UserError } from "./errors";
+import { UserError } from "./common/errors";
 import { checkStack, enforcePolicies, renderNotices } from "./policy";
 import type { StackJson } from "./policy/stack-view";
 

@@ -1,1 +1,1 @@
-module.exports = () => require("./temp-dir").teardown();
+module.exports = () => require("./temp-dir.js").teardown();

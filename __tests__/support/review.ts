@@ -2,13 +2,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseSettings, type SettingsInput } from "../../src/config";
+import { parseSettings, type SettingsInput } from "../../src/settings/index";
 import { reviewPlan, type Review } from "../../src/review";
 import { policyResults } from "../../src/review/policy";
 import type { StageSource, PriorState } from "../../src/review/run";
 import { planHead, priorStateOf, type ReviewContext } from "../../src/review/stage-review";
 import type { StageName } from "../../src/stages";
-import { terraformEnv } from "../../src/terraform";
+import { terraformEnv } from "../../src/terraform/terraform";
 
 export const PROJECT_DIR = join(__dirname, "..", "..");
 

@@ -1,7 +1,7 @@
 /** Settings with several services, shared by the construct, policy and plan tests, and the README's example. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SettingsInput } from "../../src/config";
+import type { SettingsInput } from "../../src/settings/index";
 
 /** A well-formed ACM certificate ARN in the lesson's region (never deployed: offline plans only). */
 export const CERTIFICATE = "arn:aws:acm:eu-west-1:111122223333:certificate/12345678-90ab-cdef-1234-567890abcdef";

@@ -5,7 +5,7 @@
  */
 import { Testing, type TerraformStack } from "cdktf";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
-import { parseSettings, type SettingsInput } from "../../src/config";
+import { parseSettings, type SettingsInput } from "../../src/settings/index";
 import { WorkshopStage, type StageName } from "../../src/stages";
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /** Runs the rules over stacks: one stack's JSON (pure, for the plan review) or every stack of an app before synth. */
 import { TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import { PolicyError } from "../errors";
+import { PolicyError } from "../common/errors";
 import { renderBlocking } from "./render";
 import { RULES } from "./rules";
 import { StackView, type StackJson } from "./stack-view";

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../errors";
+import { UserError } from "../common/errors";
 import { ruleById } from "./rules";
 import type { PolicyReport } from "./types";
 

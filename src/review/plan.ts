@@ -3,7 +3,7 @@
  * facts every part of the review shares: which resources a plan creates, changes, destroys or replaces.
  */
 import { readFileSync } from "node:fs";
-import { UserError } from "../errors";
+import { UserError } from "../common/errors";
 
 /** Attribute values of one resource, as Terraform's JSON shows them (snake_case). */
 export type Values = Record<string, unknown>;

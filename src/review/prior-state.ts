@@ -9,7 +9,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { terraform } from "../terraform";
+import { terraform } from "../terraform/terraform";
 import { managedChanges, valueAt, type AttributePath, type PlanJson, type ResourceChange, type Values } from "./plan";
 
 // ---------------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
-import { CONFIG_ENV, type Settings } from "../config";
-import { UserError } from "../errors";
+import { CONFIG_ENV, type Settings } from "../settings/index";
+import { UserError } from "../common/errors";
 import { WorkshopStage, type StageName } from "../stages";
-import { WORK_DIR, planStack as planStackStream, showPlan } from "../terraform";
+import { WORK_DIR, planStack as planStackStream, showPlan } from "../terraform/terraform";
 import { parsePlanJson, planRegion, type PlanJson } from "./plan";
 import { buildPriorState, plansNoChanges, providerSchema, settle, writeState, type StackConfig, type StateFile } from "./prior-state";
 

@@ -5,9 +5,9 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseSettings, type Settings } from "../config";
-import { UserError } from "../errors";
-import { WORK_DIR } from "../terraform";
+import { parseSettings, type Settings } from "../settings/index";
+import { UserError } from "../common/errors";
+import { WORK_DIR } from "../terraform/terraform";
 import type { StageName } from "../stages";
 import type { Review, ReviewSource } from "./index";
 import type { PlanJson } from "./plan";

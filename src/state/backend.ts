@@ -3,8 +3,8 @@
  * and locked as the backend settings say.
  */
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import type { Settings } from "../config";
-import { usesLockTable, usesLockfile } from "./settings";
+import type { Settings } from "../settings/index";
+import { usesLockTable, usesLockfile } from "../settings/backend";
 
 export type BackendSettings = Settings["backend"];
 export type S3BackendSettings = Extract<BackendSettings, { type: "s3" }>;

@@ -15,11 +15,11 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { Settings } from "../config";
+import type { Settings } from "../settings/index";
 import { localStateFile, type S3BackendSettings } from "./backend";
 import { StateBucket } from "./bucket";
 import { StateLockTable } from "./lock-table";
-import { usesLockTable } from "./settings";
+import { usesLockTable } from "../settings/backend";
 import { checkTerraformForLocking } from "./terraform-version";
 
 /** The bootstrap stack's name: `cdktf deploy state`. */

@@ -12,10 +12,10 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App, TerraformStack } from "cdktf";
-import type { Settings } from "../config";
-import { UserError } from "../errors";
-import { STAGE_NAMES, type StageName } from "../naming";
-import { terraform, WORK_DIR } from "../terraform";
+import type { Settings } from "../settings/index";
+import { UserError } from "../common/errors";
+import { STAGE_NAMES, type StageName } from "../common/naming";
+import { terraform, WORK_DIR } from "../terraform/terraform";
 import { configureStateBackend, localStateFile, stateKey } from "./backend";
 import { STATE_STACK } from "./bootstrap";
 

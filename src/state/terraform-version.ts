@@ -3,10 +3,10 @@
  * the backend block or treats it as experimental. This check asks the terraform on PATH for its version.
  * It spawns a process, so it runs only when the settings choose lock files, never for local state.
  */
-import { ConfigError } from "../config";
-import { MIN_TERRAFORM_VERSION, terraformVersionOnPath, versionAtLeast } from "../terraform";
+import { ConfigError } from "../settings/index";
+import { MIN_TERRAFORM_VERSION, terraformVersionOnPath, versionAtLeast } from "../terraform/terraform";
 import type { BackendSettings } from "./backend";
-import { stateLocking, usesLockfile } from "./settings";
+import { stateLocking, usesLockfile } from "../settings/backend";
 
 /** The first Terraform release with generally available S3 lock files. */
 // source: https://github.com/hashicorp/terraform/blob/v1.11/CHANGELOG.md (S3 native state locking GA), read 2026-11-22

@@ -13,9 +13,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { CONFIG_ENV } from "../config";
-import { UserError } from "../errors";
-import { OFFLINE_ENV, requireTerraform, terraform, terraformEnv } from "../terraform";
+import { CONFIG_ENV } from "../settings/index";
+import { UserError } from "../common/errors";
+import { OFFLINE_ENV, requireTerraform, terraform, terraformEnv } from "../terraform/terraform";
 
 const PROJECT_DIR = resolve(__dirname, "..", "..");
 const GNU_TIME = "/usr/bin/time";

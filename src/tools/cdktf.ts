@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { prepareCdktf } from "../cdktf-cli";
-import { UserError } from "../errors";
+import { UserError } from "../common/errors";
 
 async function main(): Promise<number> {
   const projectDir = process.cwd();

@@ -3,11 +3,11 @@
  * Moves the stage's local state (terraform.<stage>.tfstate) to its key in the S3 bucket the settings name
  * (WORKSHOP_CONFIG with backend.type "s3"), unchanged; refuses when the key holds a different state.
  */
-import { loadSettings } from "../config";
-import { UserError } from "../errors";
+import { loadSettings } from "../settings/index";
+import { UserError } from "../common/errors";
 import { migrateState } from "../state/migrate";
 import { checkTerraformForLocking } from "../state/terraform-version";
-import { terraformEnv } from "../terraform";
+import { terraformEnv } from "../terraform/terraform";
 
 async function main(args: string[]): Promise<void> {
   if (args.length !== 1) throw new UserError("usage: npm run migrate-state -- <stage>   (one stage, e.g. vpc-only)");

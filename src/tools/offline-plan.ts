@@ -6,12 +6,12 @@
  */
 import { join } from "node:path";
 import { STACK_NAMES, defineApp } from "../app";
-import { loadSettings } from "../config";
-import { UserError } from "../errors";
-import { checkStackNames } from "../naming";
+import { loadSettings } from "../settings/index";
+import { UserError } from "../common/errors";
+import { checkStackNames } from "../common/naming";
 import { STATE_STACK } from "../state/bootstrap";
 import { synthesize } from "../synth";
-import { OFFLINE_OUTDIR, planStack, requireTerraform, terraformEnv } from "../terraform";
+import { OFFLINE_OUTDIR, planStack, requireTerraform, terraformEnv } from "../terraform/terraform";
 
 async function main(requested: string[]): Promise<void> {
   checkStackNames(requested, STACK_NAMES);

@@ -9,13 +9,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { loadSettings } from "../config";
-import { UserError } from "../errors";
+import { loadSettings } from "../settings/index";
+import { UserError } from "../common/errors";
 import { RULES, checkPolicies, rulesMarkdown } from "../policy";
 import { textTable } from "../policy/render";
 import { annotateStacks, parseSkipsCommand, skipsOf } from "../policy/skips";
 import { addStages } from "../stages";
-import { WORK_DIR } from "../terraform";
+import { WORK_DIR } from "../terraform/terraform";
 
 function waivedFindings() {
   // The app is checked, never synthesized; cdktf only insists that its folder exist.

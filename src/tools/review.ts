@@ -7,14 +7,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadSettings } from "../config";
-import { UserError } from "../errors";
+import { loadSettings } from "../settings/index";
+import { UserError } from "../common/errors";
 import { policyResults } from "../review/policy";
 import { reviewPlan } from "../review";
 import { readPlanFile } from "../review/plan";
 import { REVIEW_DIR, planHead, priorStateOf, readBaseSettings, reviewSource, writeReview, type Base } from "../review/stage-review";
 import { STAGE_NAMES, stageIncludes, type StageName } from "../stages";
-import { terraformEnv } from "../terraform";
+import { terraformEnv } from "../terraform/terraform";
 
 export interface ReviewArguments {
   readonly stages: StageName[];

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { settingsJsonSchema } from "../config";
+import { settingsJsonSchema } from "../settings/index";
 
 /** The project root, two levels above this file. */
 export const PROJECT_ROOT = join(__dirname, "..", "..");

@@ -1,5 +1,5 @@
 /** Small helpers the rule files share. */
-import { WORLD_IPV4, WORLD_IPV6 } from "../../cidr";
+import { WORLD_IPV4, WORLD_IPV6 } from "../../common/cidr";
 import type { Flag } from "../types";
 import type { Resource, StackView } from "../stack-view";
 export { block } from "../stack-view";

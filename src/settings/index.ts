@@ -6,15 +6,15 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { WORLD_IPV4, WORLD_IPV6, carve, contains, overlaps, parseCidr, type Cidr } from "./cidr";
-import { INSTANCE_TYPE_PATTERN, ec2CapacityProblems } from "./ec2-instance-types";
-import { UserError } from "./errors";
-import { NAME_RULES, STAGE_NAMES, StageNames } from "./naming";
-import { REGIONS, defaultZones, suggestRegions } from "./regions";
-import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./settings-file";
-import { BUCKET_NAME_RULES, RESERVED_BUCKET_PREFIXES, RESERVED_BUCKET_SUFFIXES, bucketNameProblem } from "./state/bucket-name";
-import { backendProblems } from "./state/settings";
-import { httpsProblems } from "./https";
+import { WORLD_IPV4, WORLD_IPV6, carve, contains, overlaps, parseCidr, type Cidr } from "../common/cidr";
+import { INSTANCE_TYPE_PATTERN, ec2CapacityProblems } from "./ec2-capacity";
+import { UserError } from "../common/errors";
+import { NAME_RULES, STAGE_NAMES, StageNames } from "../common/naming";
+import { REGIONS, defaultZones, suggestRegions } from "./facts/regions";
+import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./file";
+import { BUCKET_NAME_RULES, RESERVED_BUCKET_PREFIXES, RESERVED_BUCKET_SUFFIXES, bucketNameProblem } from "./facts/s3";
+import { backendProblems } from "./backend";
+import { httpsProblems } from "../constructs/load-balancer/https";
 import { resolveServices, serviceListProblems } from "./services";
 
 export const CONFIG_ENV = "WORKSHOP_CONFIG";

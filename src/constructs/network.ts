@@ -13,9 +13,9 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { defaultSettings, withDefaults, type Settings } from "./config";
-import { REASONS } from "./policy/reasons";
-import { waive } from "./policy/waivers";
+import { defaultSettings, withDefaults, type Settings } from "../settings/index";
+import { REASONS } from "../policy/reasons";
+import { waive } from "../policy/waivers";
 
 export type NetworkSettings = Settings["network"];
 

@@ -24,14 +24,14 @@ import type { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-pr
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, withDefaults, type Settings } from "./config";
-import { cpuArchitecture } from "./ec2-instance-types";
-import { instanceRole, SSM_CORE_POLICY_ARN } from "./iam";
-import type { StageNames } from "./naming";
-import type { Network, ZonalSubnet } from "./network";
-import { REASONS } from "./policy/reasons";
-import { namedSecurityGroup } from "./security-group";
-import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
+import { defaultSettings, withDefaults, type Settings } from "../../settings/index";
+import { cpuArchitecture } from "../../settings/ec2-capacity";
+import { instanceRole, SSM_CORE_POLICY_ARN } from "../iam";
+import type { StageNames } from "../../common/naming";
+import type { Network, ZonalSubnet } from "../network";
+import { REASONS } from "../../policy/reasons";
+import { namedSecurityGroup } from "../security-group";
+import { allowAwsHttps, type VpcEndpoints } from "../vpc-endpoints";
 
 export type Ec2CapacitySettings = Settings["ec2Capacity"];
 

@@ -9,9 +9,9 @@
 import { Construct } from "constructs";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import type { StageNames } from "./naming";
+import type { StageNames } from "../common/naming";
 import type { Network } from "./network";
-import { REASONS } from "./policy/reasons";
+import { REASONS } from "../policy/reasons";
 import { allowEgress, allowHttpsToAnywhere, allowIngress, namedSecurityGroup } from "./security-group";
 
 /**

@@ -18,13 +18,13 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, withDefaults, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "../settings/index";
 import type { Database } from "./database";
 import { instanceRole, SSM_CORE_POLICY_ARN } from "./iam";
-import type { StageNames } from "./naming";
+import type { StageNames } from "../common/naming";
 import type { Network, ZonalSubnet } from "./network";
-import { REASONS } from "./policy/reasons";
-import { waive } from "./policy/waivers";
+import { REASONS } from "../policy/reasons";
+import { waive } from "../policy/waivers";
 import { allowIngress, namedSecurityGroup, type Peer } from "./security-group";
 import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 

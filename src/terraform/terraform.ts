@@ -6,8 +6,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { ConfigError } from "./config";
-import { UserError } from "./errors";
+import { ConfigError } from "../settings/index";
+import { UserError } from "../common/errors";
 
 /** Folder (ignored by git) for the project's Terraform CLI config and offline output. */
 export const WORK_DIR = ".workshop";

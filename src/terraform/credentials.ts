@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { UserError } from "./errors";
+import { UserError } from "../common/errors";
 
 /** Profile sections of an AWS shared config or credentials file: "[default]", "[profile x]" or "[x]". */
 function profilesIn(file: string): Map<string, string[]> {

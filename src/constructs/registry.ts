@@ -6,11 +6,11 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { defaultSettings, withDefaults, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "../settings/index";
 import { jsonDocument } from "./iam";
-import type { StageNames } from "./naming";
-import { REASONS } from "./policy/reasons";
-import { waive } from "./policy/waivers";
+import type { StageNames } from "../common/naming";
+import { REASONS } from "../policy/reasons";
+import { waive } from "../policy/waivers";
 
 export type RegistrySettings = Settings["registry"];
 

@@ -4,9 +4,9 @@
  * with the database). `resolveServices` gives every service with every value filled in; `serviceListProblems`
  * checks the list as a whole (names, paths, priorities, calls, sizes, name lengths).
  */
-import { fargateSizeProblems, orderProblems, show, type Settings } from "./config";
-import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "./naming";
-import { DEFAULT_PATH, MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER, derivedPriority, patternsOverlap } from "./path-routing";
+import { fargateSizeProblems, orderProblems, show, type Settings } from "./index";
+import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "../common/naming";
+import { DEFAULT_PATH, MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER, derivedPriority, patternsOverlap } from "../constructs/load-balancer/path-routing";
 
 type ServiceEntry = NonNullable<Settings["services"]>[number];
 type ScalingPolicy = Settings["autoscaling"]["policy"];

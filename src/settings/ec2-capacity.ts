@@ -3,7 +3,7 @@
  * architecture, and the checks a task must pass to fit on one. Types missing from the table are allowed;
  * only the size check is skipped for them (the README says so).
  */
-import { orderProblems, type Settings } from "./config";
+import { orderProblems, type Settings } from "./index";
 
 export interface InstanceType {
   readonly vcpus: number;

@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import type { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate";
-import { CERTIFICATE_ARN, show, type Settings } from "./config";
+import { CERTIFICATE_ARN, show, type Settings } from "../../settings/index";
 
 /** An ARN as a message shows it: whole (an ARN is no secret, and a shortened one cannot be told from its neighbours). */
 const arnText = (arn: string) => JSON.stringify(arn);

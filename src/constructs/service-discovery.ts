@@ -7,9 +7,9 @@
 import { Construct } from "constructs";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
-import type { Settings } from "./config";
+import type { Settings } from "../settings/index";
 import type { Network } from "./network";
-import type { EnvironmentVariable } from "./service";
+import type { EnvironmentVariable } from "./ecs/service";
 
 export interface ServiceDiscoveryProps {
   /** The VPC whose resolver answers for the namespace. */

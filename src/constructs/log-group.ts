@@ -4,8 +4,8 @@
  */
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { REASONS } from "./policy/reasons";
-import { waive } from "./policy/waivers";
+import { REASONS } from "../policy/reasons";
+import { waive } from "../policy/waivers";
 
 export interface LogGroupProps {
   readonly name: string;

@@ -9,13 +9,13 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, withDefaults, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "../../settings/index";
 import { HTTPS_PORT, REDIRECT_TO_HTTPS, httpsListener } from "./https";
-import { targetGroupSuffix, type StageNames } from "./naming";
-import type { Network } from "./network";
-import { REASONS } from "./policy/reasons";
-import { waive } from "./policy/waivers";
-import { ANYWHERE_IPV4, ANYWHERE_IPV6, allowIngress, namedSecurityGroup } from "./security-group";
+import { targetGroupSuffix, type StageNames } from "../../common/naming";
+import type { Network } from "../network";
+import { REASONS } from "../../policy/reasons";
+import { waive } from "../../policy/waivers";
+import { ANYWHERE_IPV4, ANYWHERE_IPV6, allowIngress, namedSecurityGroup } from "../security-group";
 
 export type LoadBalancerSettings = Settings["loadBalancer"];
 

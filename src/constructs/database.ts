@@ -10,13 +10,13 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, withDefaults, type Settings } from "./config";
+import { defaultSettings, withDefaults, type Settings } from "../settings/index";
 import { logGroup } from "./log-group";
-import type { StageNames } from "./naming";
+import type { StageNames } from "../common/naming";
 import type { Network } from "./network";
-import { REASONS } from "./policy/reasons";
-import { RDS_LOG_EXPORTS, rdsLogGroupName } from "./policy/rules/rds";
-import { waive } from "./policy/waivers";
+import { REASONS } from "../policy/reasons";
+import { RDS_LOG_EXPORTS, rdsLogGroupName } from "../policy/rules/rds";
+import { waive } from "../policy/waivers";
 import { allowConnection, namedSecurityGroup } from "./security-group";
 
 export type DatabaseSettings = Settings["database"];

@@ -7,8 +7,8 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { WORLD_IPV4, WORLD_IPV6 } from "./cidr";
-import { waive } from "./policy/waivers";
+import { WORLD_IPV4, WORLD_IPV6 } from "../common/cidr";
+import { waive } from "../policy/waivers";
 
 /** The other end of a rule: another security group, or an address range. */
 export type Peer =

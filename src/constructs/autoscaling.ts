@@ -7,9 +7,9 @@ import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { defaultSettings, withDefaults, type Settings } from "./config";
-import type { LoadBalancer } from "./load-balancer";
-import type { FargateService } from "./service";
+import { defaultSettings, withDefaults, type Settings } from "../settings/index";
+import type { LoadBalancer } from "./load-balancer/load-balancer";
+import type { FargateService } from "./ecs/service";
 
 export type AutoscalingSettings = Settings["autoscaling"];
 

@@ -4,7 +4,7 @@ import { defineApp } from "./src/app";
 import { loadSettings } from "./src/settings/index";
 import { UserError } from "./src/common/errors";
 import { parseSynthArgs, synthesize } from "./src/synth";
-import { DEPLOY_OUTDIR, offlineMode } from "./src/terraform/terraform";
+import { DEPLOY_OUTDIR, offlineMode } from "./src/terraform/config";
 
 async function main(): Promise<void> {
   const { outdir, hcl } = parseSynthArgs(process.argv.slice(2), process.env, DEPLOY_OUTDIR);

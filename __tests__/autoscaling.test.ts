@@ -13,13 +13,14 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { ServiceAutoscaling, type AutoscalingSettings } from "../src/constructs/autoscaling";
+import { ServiceAutoscaling } from "../src/constructs/autoscaling";
+import type { AutoscalingSettings } from "../src/settings/autoscaling";
 import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { LoadBalancer } from "../src/constructs/load-balancer/load-balancer";
 import { StageNames } from "../src/common/naming";
 import { Network } from "../src/constructs/network";
 import { ContainerRegistry } from "../src/constructs/registry";
-import { FargateService } from "../src/constructs/ecs/service";
+import { ContainerService } from "../src/constructs/ecs/service";
 import { ZONES, ref, resourcesOf, synthesizedStage, theOne, type Attributes, type Synthesized, type SynthesizedStack } from "./support/synth";
 
 // ---------------------------------------------------------------------------------------------
@@ -39,13 +40,13 @@ interface BareOptions {
   readonly withLoadBalancer: boolean;
 }
 
-function bareService({ desiredCount, withLoadBalancer }: BareOptions): { stack: TerraformStack; service: FargateService; loadBalancer?: LoadBalancer } {
+function bareService({ desiredCount, withLoadBalancer }: BareOptions): { stack: TerraformStack; service: ContainerService; loadBalancer?: LoadBalancer } {
   const stack = new TerraformStack(Testing.app(), "bare");
   const names = new StageNames("workshop", "autoscaling");
   const network = new Network(stack, "network", { availabilityZones: ZONES });
   const registry = new ContainerRegistry(stack, "registry", { names, appName: "my-nginx", region: "eu-west-1" });
   const loadBalancer = withLoadBalancer ? new LoadBalancer(stack, "load-balancer", { network, names, targetPort: 80 }) : undefined;
-  const service = new FargateService(stack, "service", {
+  const service = new ContainerService(stack, "service", {
     network,
     names,
     region: "eu-west-1",

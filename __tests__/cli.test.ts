@@ -10,7 +10,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { STAGE_NAMES } from "../src/stages";
-import { terraform, terraformEnv, validateTogether } from "../src/terraform/terraform";
+import { terraformEnv } from "../src/terraform/config";
+import { validateTogether } from "../src/terraform/plan";
+import { terraform } from "../src/terraform/run";
 import { describeWithTerraform } from "./support/terraform";
 
 jest.setTimeout(300_000);

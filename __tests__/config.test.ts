@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONFIG_ENV, ConfigError, defaultSettings, loadSettings, parseSettings, withDefaults } from "../src/settings/index";
+import { withDefaults } from "../src/settings/blocks";
+import { CONFIG_ENV, ConfigError, defaultSettings, loadSettings, parseSettings } from "../src/settings/index";
 
 /** A day on which PostgreSQL 13 is past standard support and 14 to 18 are in it. */
 const LATE_2026 = new Date("2026-11-21");

@@ -13,7 +13,8 @@ import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Database, type DatabaseSettings } from "../src/constructs/database";
+import { Database } from "../src/constructs/database";
+import type { DatabaseSettings } from "../src/settings/database";
 import { StageNames } from "../src/common/naming";
 import { Network } from "../src/constructs/network";
 import {

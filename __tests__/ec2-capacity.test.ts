@@ -19,7 +19,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { Testing } from "cdktf";
 import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { checkPolicies } from "../src/policy";
-import { ECS_REGISTERED_MEMORY_RATIO, cpuArchitecture, isGraviton } from "../src/settings/ec2-capacity";
+import { ECS_REGISTERED_MEMORY_RATIO, cpuArchitecture, isGraviton } from "../src/settings/facts/instance-types";
 import { HOURS_PER_MONTH, PRICES, cost } from "../src/review/cost";
 import { exposure } from "../src/review/exposure";
 import type { PlanJson } from "../src/review/plan";

@@ -17,9 +17,9 @@ import { TerraformStack, Testing } from "cdktf";
 import { LoadBalancer } from "../src/constructs/load-balancer/load-balancer";
 import { StageNames } from "../src/common/naming";
 import { Network } from "../src/constructs/network";
-import { derivedPriority } from "../src/constructs/load-balancer/path-routing";
+import { derivedPriority } from "../src/settings/paths";
 import { ContainerRegistry } from "../src/constructs/registry";
-import { FargateService } from "../src/constructs/ecs/service";
+import { ContainerService } from "../src/constructs/ecs/service";
 import type { SettingsInput } from "../src/settings/index";
 import type { StageName } from "../src/stages";
 import { securityGraph } from "./support/security-graph";
@@ -143,8 +143,8 @@ describe("path routing", () => {
     const loadBalancer = new LoadBalancer(stack, "load-balancer", { network, names });
     const registry = new ContainerRegistry(stack, "registry", { names, appName: "api", region: "eu-west-1" });
     // WHEN a service joins it without a target group THEN it is refused, naming what to pass
-    expect(() => new FargateService(stack, "service", { network, names, region: "eu-west-1", registry, loadBalancer, settings: { appName: "api" } })).toThrow(
-      /FargateService api: the load balancer has no default target group; pass targetGroup/,
+    expect(() => new ContainerService(stack, "service", { network, names, region: "eu-west-1", registry, loadBalancer, settings: { appName: "api" } })).toThrow(
+      /ContainerService api: the load balancer has no default target group; pass targetGroup/,
     );
   });
 

@@ -14,7 +14,8 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { Network, type NetworkSettings } from "../src/constructs/network";
+import { Network } from "../src/constructs/network";
+import type { NetworkSettings } from "../src/settings/network";
 import {
   PRIVATE_CIDRS,
   PUBLIC_CIDRS,

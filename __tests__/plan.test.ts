@@ -7,7 +7,8 @@ import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/st
 import { synthesize } from "../src/synth";
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import type { PlanJson } from "../src/review/plan";
-import { planTogether, showPlan, terraformEnv, type StagePlan } from "../src/terraform/terraform";
+import { terraformEnv } from "../src/terraform/config";
+import { planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
 

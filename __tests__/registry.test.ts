@@ -8,7 +8,8 @@ import { Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { StageNames } from "../src/common/naming";
-import { ContainerRegistry, type RegistrySettings } from "../src/constructs/registry";
+import { ContainerRegistry } from "../src/constructs/registry";
+import type { RegistrySettings } from "../src/settings/registry";
 import { decodeJsonencode } from "./support/hcl";
 import {
   outputValue,

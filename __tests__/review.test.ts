@@ -15,13 +15,11 @@ import { changeKind, parsePlanJson, readPlanFile, replaceOrder, type PlanJson, t
 import {
   buildPriorState,
   directReference,
-  lockedVersion,
   plansNoChanges,
-  providerSchema,
   sensitivePaths,
   settle,
-  type ProviderSchema,
 } from "../src/review/prior-state";
+import { lockedVersion, providerSchema, type ProviderSchema } from "../src/review/provider-schema";
 import { commentMarker, renderReview } from "../src/review/render";
 import { synthesizeRef } from "../src/review/run";
 import { readBaseSettings } from "../src/review/stage-review";

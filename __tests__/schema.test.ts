@@ -40,7 +40,7 @@ function valueAt(settings: object, dotted: string): unknown {
 }
 
 test("the committed schema equals a fresh rendering of the zod definition", () => {
-  // WHEN the schema is rendered from src/config.ts now
+  // WHEN the schema is rendered from src/settings/ now
   const fresh = renderSettingsSchema();
   // THEN the committed file is identical
   const verdict = committedText === fresh ? "up to date" : `${SETTINGS_SCHEMA_FILE} is out of date: run \`npm run schema\` and commit it`;

@@ -1,5 +1,5 @@
 /**
- * The FargateService construct as the stages wire it: cluster, log group, task definition with the database
+ * The ContainerService construct as the stages wire it: cluster, log group, task definition with the database
  * connection, least-privilege IAM roles, the service's placement and deployment, and the security groups
  * around the tasks. Cross-resource facts are checked by following Terraform references from the service,
  * never by construct ids.
@@ -21,11 +21,12 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { NatMode, SettingsInput } from "../src/settings/index";
+import type { SettingsInput } from "../src/settings/index";
+import type { NatMode } from "../src/settings/network";
 import { StageNames } from "../src/common/naming";
 import { Network } from "../src/constructs/network";
 import { ContainerRegistry } from "../src/constructs/registry";
-import { FargateService } from "../src/constructs/ecs/service";
+import { ContainerService } from "../src/constructs/ecs/service";
 import type { StageName } from "../src/stages";
 import { decodeJsonencode } from "./support/hcl";
 import {
@@ -230,7 +231,7 @@ function bareService(options: { nat?: NatMode; openToInternet?: boolean } = {}):
   const names = new StageNames("workshop", "fargate");
   const network = new Network(stack, "network", { availabilityZones: ZONES, settings: { nat: options.nat } });
   const registry = new ContainerRegistry(stack, "registry", { names, appName: "my-nginx", region: "eu-west-1" });
-  new FargateService(stack, "service", { network, names, region: "eu-west-1", registry, openToInternet: options.openToInternet });
+  new ContainerService(stack, "service", { network, names, region: "eu-west-1", registry, openToInternet: options.openToInternet });
   return new SynthesizedService(synthesizedStack(stack));
 }
 
@@ -452,7 +453,7 @@ describe("stage fargate with the lesson defaults", () => {
     });
 
     test("the database admits 5432 from the task security group, and otherwise only from the jump host's", () => {
-      // THEN the database security group has two ingress rules: the tasks' and the jump host's (src/jump-host.ts)
+      // THEN the database security group has two ingress rules: the tasks' and the jump host's (src/constructs/jump-host.ts)
       const jumpHostGroup = ref(SecurityGroup, theOne(fargate.json, SecurityGroup, (group) => group.name === "workshop-fargate-jump-host")[0]);
       expect(fargate.ingressOn(fargate.databaseGroup)).toEqual([
         { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroup: jumpHostGroup },

@@ -1,6 +1,7 @@
 /** The services list in the settings: how entries are completed, and every error a user can make with it. */
 import { parseSettings, type SettingsInput } from "../src/settings/index";
-import { MAX_PRIORITY, derivedPriority, patternsOverlap } from "../src/constructs/load-balancer/path-routing";
+import { MAX_PRIORITY } from "../src/settings/facts/elb";
+import { derivedPriority, patternsOverlap } from "../src/settings/paths";
 import { targetGroupSuffix } from "../src/common/naming";
 import { resolveServices } from "../src/settings/services";
 import { CERTIFICATE, THREE_SERVICES } from "./support/services";

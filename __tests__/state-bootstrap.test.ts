@@ -17,7 +17,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { STAGE_NAMES, WorkshopStage } from "../src/stages";
 import { addStateStack, STATE_STACK, StateStack } from "../src/state/bootstrap";
-import { versionAtLeast } from "../src/terraform/terraform";
+import { versionAtLeast } from "../src/terraform/run";
 import { decodeJsonencode } from "./support/hcl";
 import { ref, stageJson, synthesizedStack, theOne, type Synthesized, type TerraformJson } from "./support/synth";
 

@@ -4,7 +4,7 @@
  * table, db with S3 lock files (the default); the state bootstrap stack gets an offline plan, and a local state
  * is migrated to S3.
  *
- * Terraform runs asynchronously (src/terraform.ts never blocks): the two servers live in this process and
+ * Terraform runs asynchronously (src/terraform/ never blocks): the two servers live in this process and
  * must keep answering while Terraform talks to them.
  */
 import { randomUUID } from "node:crypto";
@@ -18,7 +18,8 @@ import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { WorkshopStage } from "../src/stages";
 import { STATE_STACK, addStateStack } from "../src/state/bootstrap";
 import { migrateState } from "../src/state/migrate";
-import { runTerraform as run, terraform, terraformEnv, type TerraformRun } from "../src/terraform/terraform";
+import { terraformEnv } from "../src/terraform/config";
+import { runTerraform as run, terraform, type TerraformRun } from "../src/terraform/run";
 import { describeWithTerraform } from "./support/terraform";
 
 // ---------------------------------------------------------------------------------------------

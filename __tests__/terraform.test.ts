@@ -1,16 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  DEPLOY_OUTDIR,
-  MIRROR_ENV,
-  OFFLINE_OUTDIR,
-  cliConfig,
-  findProviderMirror,
-  mirroredProviders,
-  offlineMode,
-  terraformEnv,
-} from "../src/terraform/terraform";
+import { DEPLOY_OUTDIR, MIRROR_ENV, OFFLINE_OUTDIR, cliConfig, findProviderMirror, mirroredProviders, offlineMode, terraformEnv } from "../src/terraform/config";
 
 let dir: string;
 let mirror: string;

@@ -11,7 +11,7 @@ import { stackArguments } from "../src/cdktf-cli";
 import { findCredentialSource, requireCredentials } from "../src/terraform/credentials";
 import { checkStackNames } from "../src/common/naming";
 import { parseSynthArgs, synthesize } from "../src/synth";
-import { requireTerraform, terraform, versionAtLeast } from "../src/terraform/terraform";
+import { requireTerraform, terraform, versionAtLeast } from "../src/terraform/run";
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "workshop-tools-"))));

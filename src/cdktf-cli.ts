@@ -12,7 +12,8 @@ import { UserError } from "./common/errors";
 import { checkStackNames } from "./common/naming";
 import { STATE_STACK } from "./state/bootstrap";
 import { synthesize } from "./synth";
-import { DEPLOY_OUTDIR, OFFLINE_OUTDIR, findProviderMirror, requireTerraform, terraformEnv } from "./terraform/terraform";
+import { DEPLOY_OUTDIR, OFFLINE_OUTDIR, findProviderMirror, terraformEnv } from "./terraform/config";
+import { requireTerraform } from "./terraform/run";
 
 /** Commands that plan or change a stack: they get the checks and run on our own synthesis. */
 const STACK_COMMANDS = ["deploy", "destroy", "diff", "plan"];

@@ -14,7 +14,7 @@ import { STAGE_NAMES, StageNames, type StageName } from "./common/naming";
 import { Network } from "./constructs/network";
 import { addMicroservices, servicesOutput, type DeployedService } from "./constructs/ecs/services";
 import type { ContainerRegistry } from "./constructs/registry";
-import type { FargateService } from "./constructs/ecs/service";
+import type { ContainerService } from "./constructs/ecs/service";
 import { ServiceDiscovery } from "./constructs/service-discovery";
 import { resolveServices } from "./settings/services";
 import { configureStateBackend } from "./state/backend";
@@ -53,7 +53,7 @@ export class WorkshopStage extends TerraformStack {
   /** The default service's (or the first one's) repository. */
   readonly registry?: ContainerRegistry;
   /** The default service (the one at "/"), or the first when none is. */
-  readonly service?: FargateService;
+  readonly service?: ContainerService;
   readonly loadBalancer?: LoadBalancer;
   /** The default service's (or the first one's) scaling. */
   readonly autoscaling?: ServiceAutoscaling;

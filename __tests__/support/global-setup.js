@@ -3,7 +3,7 @@
 module.exports = () => {
   require("./temp-dir.js").setup();
   require("../../src/register.js");
-  const { findProviderMirror } = require("../../src/terraform/terraform");
+  const { findProviderMirror } = require("../../src/terraform/config");
   if (findProviderMirror(process.env)) return;
   const mirror = require("./provider-mirror.js").findMirror();
   if (mirror) {

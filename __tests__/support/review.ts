@@ -8,7 +8,7 @@ import { policyResults } from "../../src/review/policy";
 import type { StageSource, PriorState } from "../../src/review/run";
 import { planHead, priorStateOf, type ReviewContext } from "../../src/review/stage-review";
 import type { StageName } from "../../src/stages";
-import { terraformEnv } from "../../src/terraform/terraform";
+import { terraformEnv } from "../../src/terraform/config";
 
 export const PROJECT_DIR = join(__dirname, "..", "..");
 

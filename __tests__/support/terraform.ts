@@ -1,5 +1,5 @@
 /** Terraform-level suites run only where the terraform CLI is; CI without it is a failure, not a skip. */
-import { hasTerraform } from "../../src/terraform/terraform";
+import { hasTerraform } from "../../src/terraform/run";
 
 export function describeWithTerraform(name: string, suite: () => void): void {
   if (hasTerraform()) return describe(name, suite);

@@ -7,15 +7,14 @@ import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { defaultSettings, withDefaults, type Settings } from "../settings/index";
+import { withDefaults } from "../settings/blocks";
+import { AUTOSCALING_DEFAULTS, type AutoscalingSettings } from "../settings/autoscaling";
 import type { LoadBalancer } from "./load-balancer/load-balancer";
-import type { FargateService } from "./ecs/service";
-
-export type AutoscalingSettings = Settings["autoscaling"];
+import type { ContainerService } from "./ecs/service";
 
 export interface ServiceAutoscalingProps {
   /** The service to scale; create it with `autoscaled: true` so that Terraform leaves its desired count alone. */
-  readonly service: FargateService;
+  readonly service: ContainerService;
   /** Needed for the requestCount policy: its requests per target are the metric. @default - none */
   readonly loadBalancer?: LoadBalancer;
   /** The service's target group, whose requests per target the requestCount policy holds. @default - the load balancer's default target group */
@@ -31,7 +30,7 @@ export class ServiceAutoscaling extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
-    const settings = withDefaults(defaultSettings().autoscaling, props.settings);
+    const settings = withDefaults(AUTOSCALING_DEFAULTS, props.settings);
     const { service, loadBalancer } = props;
     const targetGroup = props.targetGroup ?? loadBalancer?.targetGroup;
     const range = settings[settings.policy];

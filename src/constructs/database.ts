@@ -10,7 +10,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, withDefaults, type Settings } from "../settings/index";
+import { withDefaults } from "../settings/blocks";
+import { DATABASE_DEFAULTS, type DatabaseSettings } from "../settings/database";
+import { SERVICE_DEFAULTS } from "../settings/service";
 import { logGroup } from "./log-group";
 import type { StageNames } from "../common/naming";
 import type { Network } from "./network";
@@ -18,8 +20,6 @@ import { REASONS } from "../policy/reasons";
 import { RDS_LOG_EXPORTS, rdsLogGroupName } from "../policy/rules/rds";
 import { waive } from "../policy/waivers";
 import { allowConnection, namedSecurityGroup } from "./security-group";
-
-export type DatabaseSettings = Settings["database"];
 
 export interface DatabaseProps {
   /** The network whose private subnets hold the instance. */
@@ -49,7 +49,7 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const settings = withDefaults(defaultSettings().database, props.settings);
+    const settings = withDefaults(DATABASE_DEFAULTS, props.settings);
     const { network, names } = props;
     this.port = settings.port;
     this.databaseName = settings.databaseName;
@@ -68,7 +68,7 @@ export class Database extends Construct {
     });
 
     const identifier = names.of("postgres");
-    const retentionDays = props.logRetentionDays ?? defaultSettings().service.logRetentionDays;
+    const retentionDays = props.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays;
     const logTypes = RDS_LOG_EXPORTS[Database.ENGINE];
     this.logGroups = Object.fromEntries(
       logTypes.map((type) => [type, logGroup(this, `log-group-${type}`, { name: rdsLogGroupName(identifier, type), retentionDays })]),

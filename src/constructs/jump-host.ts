@@ -18,7 +18,9 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, withDefaults, type Settings } from "../settings/index";
+import { withDefaults } from "../settings/blocks";
+import { JUMP_HOST_DEFAULTS, type JumpHostSettings } from "../settings/jump-host";
+import { DATABASE_DEFAULTS } from "../settings/database";
 import type { Database } from "./database";
 import { instanceRole, SSM_CORE_POLICY_ARN } from "./iam";
 import type { StageNames } from "../common/naming";
@@ -27,8 +29,6 @@ import { REASONS } from "../policy/reasons";
 import { waive } from "../policy/waivers";
 import { allowIngress, namedSecurityGroup, type Peer } from "./security-group";
 import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
-
-export type JumpHostSettings = Settings["jumpHost"];
 
 const SSH_PORT = 22;
 
@@ -109,7 +109,7 @@ export class JumpHost extends Construct {
 
   constructor(scope: Construct, id: string, props: JumpHostProps) {
     super(scope, id);
-    const settings = withDefaults(defaultSettings().jumpHost, props.settings);
+    const settings = withDefaults(JUMP_HOST_DEFAULTS, props.settings);
     const { network, names, database, region } = props;
     const name = names.of("jump-host");
     this.subnet = network.workloadSubnets[0];
@@ -151,7 +151,7 @@ export class JumpHost extends Construct {
       // within the architecture is a stop and start, another script (database major) a new host.
       instanceType: settings.instanceType,
       // Plain text: the plan then knows the hash Terraform keeps, and compares like with like on the next plan.
-      userData: userData(props.engineVersion ?? defaultSettings().database.engineVersion),
+      userData: userData(props.engineVersion ?? DATABASE_DEFAULTS.engineVersion),
       userDataReplaceOnChange: true,
       subnetId: this.subnet.subnet.id,
       vpcSecurityGroupIds: [this.securityGroup.id],

@@ -13,11 +13,10 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { defaultSettings, withDefaults, type Settings } from "../settings/index";
+import { withDefaults } from "../settings/blocks";
+import { NETWORK_DEFAULTS, type NetworkSettings } from "../settings/network";
 import { REASONS } from "../policy/reasons";
 import { waive } from "../policy/waivers";
-
-export type NetworkSettings = Settings["network"];
 
 export interface NetworkProps {
   /** Availability zones, one public and one private subnet each, in the order of the subnet CIDRs. */
@@ -45,12 +44,12 @@ export class Network extends Construct {
   readonly cidr: string;
   /** True when the private subnets can reach the internet through NAT. */
   readonly hasNat: boolean;
-  /** True when VPC endpoints (src/vpc-endpoints.ts) give the private subnets a way to the AWS services. */
+  /** True when VPC endpoints (vpc-endpoints.ts) give the private subnets a way to the AWS services. */
   readonly hasVpcEndpoints: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const settings = withDefaults(defaultSettings().network, props.settings);
+    const settings = withDefaults(NETWORK_DEFAULTS, props.settings);
     const zones = props.availabilityZones;
     for (const kind of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
       if (settings[kind].length !== zones.length) {

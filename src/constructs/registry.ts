@@ -6,13 +6,12 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { defaultSettings, withDefaults, type Settings } from "../settings/index";
+import { withDefaults } from "../settings/blocks";
+import { REGISTRY_DEFAULTS, type RegistrySettings } from "../settings/registry";
 import { jsonDocument } from "./iam";
 import type { StageNames } from "../common/naming";
 import { REASONS } from "../policy/reasons";
 import { waive } from "../policy/waivers";
-
-export type RegistrySettings = Settings["registry"];
 
 export interface ContainerRegistryProps {
   readonly names: StageNames;
@@ -35,7 +34,7 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    const settings = withDefaults(defaultSettings().registry, props.settings);
+    const settings = withDefaults(REGISTRY_DEFAULTS, props.settings);
     this.region = props.region;
     this.appName = props.appName;
 

@@ -7,7 +7,7 @@
 import { Construct } from "constructs";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
-import type { Settings } from "../settings/index";
+import type { DiscoverySettings } from "../settings/discovery";
 import type { Network } from "./network";
 import type { EnvironmentVariable } from "./ecs/service";
 
@@ -15,7 +15,7 @@ export interface ServiceDiscoveryProps {
   /** The VPC whose resolver answers for the namespace. */
   readonly network: Network;
   /** Namespace name. */
-  readonly settings: Settings["serviceDiscovery"];
+  readonly settings: DiscoverySettings;
 }
 
 export class ServiceDiscovery extends Construct {

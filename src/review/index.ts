@@ -1,7 +1,7 @@
 /**
  * Plan review: what a change destroys, exposes and costs.
  *
- *   plan JSON (terraform show -json)  ->  Review (this file: the review.json contract)  ->  markdown (render.ts)
+ *   plan JSON (terraform show -json)  ->  Review (review.ts: the review.json contract)  ->  markdown (render.ts)
  *
  * plan.ts reads the plan; changes.ts counts and explains each resource's change; exposure.ts finds the
  * paths from the internet and between security groups; iam.ts diffs role permissions; risks.ts names the
@@ -22,57 +22,16 @@
  *   diagram          Mermaid source
  *   exitCode         0, or 3 when a risk of kind data-loss or new-internet-path needs an approval
  */
-import { resourceChanges, summarize, type ChangeEntry, type Summary } from "./changes";
-import { cost, type Cost } from "./cost";
+import { resourceChanges, summarize } from "./changes";
+import { cost } from "./cost";
 import { diagram } from "./diagram";
-import { exposure, type Exposure } from "./exposure";
-import { iamChanges, type RoleChange } from "./iam";
+import { exposure } from "./exposure";
+import { iamChanges } from "./iam";
 import type { PlanJson } from "./plan";
-import { BLOCKING_RISKS, risks, type Risk } from "./risks";
+import type { PolicyResults, Review, ReviewSource, Verdict } from "./review";
+import { BLOCKING_RISKS, risks } from "./risks";
 
-export type Severity = "error" | "warning" | "info";
-
-/** A finding of the policy checks (issue 8), as the review shows it. */
-export interface PolicyFinding {
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly address: string;
-  readonly message: string;
-}
-
-/** A finding the project accepts on purpose, and why. */
-export interface PolicyWaiver {
-  readonly ruleId: string;
-  readonly address: string;
-  readonly reason: string;
-}
-
-export interface PolicyResults {
-  readonly findings: PolicyFinding[];
-  readonly waivers: PolicyWaiver[];
-}
-
-export type ReviewSource =
-  | { readonly kind: "online" | "offline" | "plan-file" }
-  | { readonly kind: "preview"; readonly base: string };
-
-export type Verdict = "no changes" | "ok" | "needs a second look";
-
-export interface Review {
-  readonly version: 1;
-  readonly stage: string;
-  readonly source: ReviewSource;
-  readonly verdict: Verdict;
-  readonly summary: Summary;
-  readonly changes: ChangeEntry[];
-  readonly risks: Risk[];
-  readonly exposure: Exposure;
-  readonly iam: RoleChange[];
-  readonly cost: Cost;
-  readonly policy: PolicyResults;
-  readonly diagram: string;
-  readonly exitCode: 0 | 3;
-}
+export type * from "./review";
 
 export interface ReviewOptions {
   readonly stage: string;
@@ -109,4 +68,3 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions): Review {
   };
 }
 
-export { renderReview } from "./render";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkStack } from "../policy";
 import type { StackJson } from "../policy/stack-view";
-import type { PolicyResults } from "./index";
+import type { PolicyResults } from "./review";
 
 /** Checks the synthesized stack in `stackDir` (its cdk.tf.json carries the waivers). */
 export function policyResults(stackDir: string, stack: string): PolicyResults {

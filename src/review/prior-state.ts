@@ -6,84 +6,11 @@
  * Terraform computes from several references (jsonencode(...), "${arn}:*") are then taken from a plan of the
  * base against that state, until the base plans no changes: that fixed point is the prior state.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { terraform } from "../terraform/terraform";
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { placeholderString } from "./placeholders";
+import { AWS_PROVIDER, type CtyType, type ProviderSchema, type SchemaAttribute, type SchemaBlock } from "./provider-schema";
 import { managedChanges, valueAt, type AttributePath, type PlanJson, type ResourceChange, type Values } from "./plan";
-
-// ---------------------------------------------------------------------------------------------
-// Provider schemas, as `terraform providers schema -json` prints them.
-
-/** A cty type in JSON: "string", "number", "bool", "dynamic", ["list", T], ["object", {..}], ["tuple", [..]] ... */
-export type CtyType = string | [string, unknown];
-
-interface SchemaAttribute {
-  readonly type?: CtyType;
-  readonly nested_type?: { attributes: Record<string, SchemaAttribute>; nesting_mode: string };
-  readonly computed?: boolean;
-}
-
-export interface SchemaBlock {
-  readonly attributes?: Record<string, SchemaAttribute>;
-  readonly block_types?: Record<string, { nesting_mode: string; block: SchemaBlock }>;
-}
-
-export interface ResourceSchema {
-  readonly version: number;
-  readonly block: SchemaBlock;
-}
-
-/** The resource schemas of one provider, by resource type. */
-export interface ProviderSchema {
-  readonly provider: string;
-  readonly version: string;
-  readonly resources: Record<string, ResourceSchema>;
-}
-
-const AWS = "registry.terraform.io/hashicorp/aws";
-const loaded = new Map<string, Promise<ProviderSchema>>();
-
-/** The provider version an initialized stack folder selected, from its lock file. */
-export function lockedVersion(stackDir: string, provider = AWS): string {
-  const lock = readFileSync(join(stackDir, ".terraform.lock.hcl"), "utf8");
-  const block = lock.slice(lock.indexOf(`provider "${provider}"`));
-  const version = /version\s*=\s*"([^"]+)"/.exec(block)?.[1];
-  if (!version) throw new Error(`${stackDir}/.terraform.lock.hcl selects no version of ${provider}`);
-  return version;
-}
-
-/**
- * The AWS provider's resource schemas for an initialized stack folder. `terraform providers schema -json`
- * runs once per provider version; its resource schemas are kept in `cacheDir` (under .workshop/).
- */
-export function providerSchema(stackDir: string, env: NodeJS.ProcessEnv, cacheDir: string): Promise<ProviderSchema> {
-  const version = lockedVersion(stackDir);
-  const file = join(cacheDir, `aws-${version}.json`);
-  // Concurrent reviews in one process share one computation.
-  const known = loaded.get(file) ?? readOrComputeSchema(file, version, stackDir, env, cacheDir);
-  loaded.set(file, known);
-  known.catch(() => loaded.delete(file));
-  return known;
-}
-
-async function readOrComputeSchema(file: string, version: string, stackDir: string, env: NodeJS.ProcessEnv, cacheDir: string): Promise<ProviderSchema> {
-  let schema: ProviderSchema;
-  if (existsSync(file)) {
-    schema = JSON.parse(readFileSync(file, "utf8")) as ProviderSchema;
-  } else {
-    const all = JSON.parse(await terraform(["providers", "schema", "-json"], { cwd: stackDir, env })) as {
-      provider_schemas: Record<string, { resource_schemas: Record<string, ResourceSchema> }>;
-    };
-    schema = { provider: AWS, version, resources: all.provider_schemas[AWS].resource_schemas };
-    mkdirSync(cacheDir, { recursive: true });
-    // Written whole, then renamed, so concurrent runs never read half a file.
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify(schema));
-    renameSync(partial, file);
-  }
-  return schema;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The state file (format version 4).
@@ -129,61 +56,6 @@ export function directReference(expression: unknown): { address: string; path: A
   if (!match) return undefined;
   const path = [...match[3].matchAll(/\.([a-z0-9_]+)|\[(\d+)\]/g)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2])));
   return { address: `${match[1]}.${match[2]}`, path };
-}
-
-const ID_PREFIXES: Record<string, string> = {
-  aws_vpc: "vpc",
-  aws_subnet: "subnet",
-  aws_security_group: "sg",
-  aws_default_security_group: "sg",
-  aws_internet_gateway: "igw",
-  aws_route_table: "rtb",
-  aws_nat_gateway: "nat",
-  aws_eip: "eipalloc",
-  aws_route_table_association: "rtbassoc",
-  aws_vpc_security_group_ingress_rule: "sgr",
-  aws_vpc_security_group_egress_rule: "sgr",
-  aws_launch_template: "lt",
-  aws_instance: "i",
-  aws_vpc_endpoint: "vpce",
-};
-
-const ARN_SERVICES: Array<[RegExp, string]> = [
-  [/^aws_(db|rds)_/, "rds"],
-  [/^aws_ecs_/, "ecs"],
-  [/^aws_ecr_/, "ecr"],
-  [/^aws_(lb|alb)/, "elasticloadbalancing"],
-  [/^aws_iam_/, "iam"],
-  [/^aws_cloudwatch_log/, "logs"],
-  [/^aws_appautoscaling_/, "application-autoscaling"],
-  [/^aws_secretsmanager_/, "secretsmanager"],
-];
-
-/**
- * Values AWS gives attributes the configuration leaves open, where the provider compares them with what it
- * would set (a placeholder there plans a replacement).
- * source: AWS provider 5.100.0 documentation of each attribute's default, read 2026-11-22
- */
-const AWS_DEFAULTS: Readonly<Record<string, unknown>> = {
-  "aws_lb_target_group.protocol_version": "HTTP1",
-  "aws_lb_target_group.ip_address_type": "ipv4",
-  "aws_lb_target_group.load_balancing_algorithm_type": "round_robin",
-  "aws_lb_target_group.load_balancing_anomaly_mitigation": "off",
-  "aws_lb_target_group.load_balancing_cross_zone_enabled": "use_load_balancer_configuration",
-};
-
-/** A stable, plausible value for a string known only after apply. */
-function placeholderString(resourceType: string, address: string, attribute: string, region: string): string {
-  const known = AWS_DEFAULTS[`${resourceType}.${attribute}`];
-  if (typeof known === "string") return known;
-  const hash = createHash("sha256").update(`${address}#${attribute}`).digest("hex").slice(0, 17);
-  const name = address.split(".")[1] ?? address;
-  if (attribute === "arn" || attribute.endsWith("_arn")) {
-    const service = ARN_SERVICES.find(([re]) => re.test(resourceType))?.[1] ?? resourceType.replace(/^aws_/, "").split("_")[0];
-    return `arn:aws:${service}:${region}:123456789012:${name.toLowerCase()}/${hash}`;
-  }
-  if (attribute === "id" || attribute.endsWith("_id")) return `${ID_PREFIXES[resourceType] ?? resourceType.replace(/^aws_/, "")}-${hash}`;
-  return `${attribute}-${hash}`;
 }
 
 /** The cty type of a framework provider's nested attribute. */
@@ -364,7 +236,7 @@ export function buildPriorState(input: PriorStateInput): StateFile & { settled: 
       type: change.type,
       name: change.name,
       ...(change.index !== undefined && { each: typeof change.index === "number" ? ("list" as const) : ("map" as const) }),
-      provider: `provider["${change.provider_name ?? AWS}"]`,
+      provider: `provider["${change.provider_name ?? AWS_PROVIDER}"]`,
       instances: [instance],
     };
   });

@@ -1,7 +1,7 @@
 /** The review as markdown for people (and pull-request comments): one view of review.json, most important first. */
 import { MASKED } from "./changes";
 import { edgeKey, type Edge } from "./exposure";
-import type { Review } from "./index";
+import type { Review } from "./review";
 import { describeCause, show } from "./risks";
 
 /** The hidden line that finds a stage's pull-request comment again, so that it is updated, not repeated. */

@@ -11,9 +11,11 @@ import { App } from "cdktf";
 import { CONFIG_ENV, type Settings } from "../settings/index";
 import { UserError } from "../common/errors";
 import { WorkshopStage, type StageName } from "../stages";
-import { WORK_DIR, planStack as planStackStream, showPlan } from "../terraform/terraform";
+import { WORK_DIR } from "../terraform/config";
+import { planStack as planStackStream, showPlan } from "../terraform/plan";
 import { parsePlanJson, planRegion, type PlanJson } from "./plan";
-import { buildPriorState, plansNoChanges, providerSchema, settle, writeState, type StackConfig, type StateFile } from "./prior-state";
+import { buildPriorState, plansNoChanges, settle, writeState, type StackConfig, type StateFile } from "./prior-state";
+import { providerSchema } from "./provider-schema";
 
 /** Where the provider schema is cached, per provider version. */
 export const SCHEMA_CACHE_DIR = join(WORK_DIR, "provider-schema");

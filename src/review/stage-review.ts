@@ -7,9 +7,9 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writ
 import { join } from "node:path";
 import { parseSettings, type Settings } from "../settings/index";
 import { UserError } from "../common/errors";
-import { WORK_DIR } from "../terraform/terraform";
+import { WORK_DIR } from "../terraform/config";
 import type { StageName } from "../stages";
-import type { Review, ReviewSource } from "./index";
+import type { Review, ReviewSource } from "./review";
 import type { PlanJson } from "./plan";
 import { writeState } from "./prior-state";
 import { renderReview } from "./render";

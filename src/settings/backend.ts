@@ -1,7 +1,11 @@
 /**
- * The choices of the S3 backend that depend on each other: how state is locked and how the bucket is
- * encrypted. src/config.ts holds the settings themselves; this file says which combinations make sense.
+ * The backend section: where each stage keeps its Terraform state, locally or in S3, and the choices of the
+ * S3 backend that depend on each other (how state is locked, how the bucket is encrypted).
  */
+import { z } from "zod";
+import { BUCKET_NAME_RULES, RESERVED_BUCKET_PREFIXES, RESERVED_BUCKET_SUFFIXES, bucketNameProblem } from "./facts/s3";
+import { choice, oneOf, pattern, strictGroup, wholeNumber } from "./blocks";
+import { regionName } from "./stage";
 
 /** "lockfile": S3-native lock objects (Terraform 1.11+); "dynamodb": the lock table; "both": during a move. */
 export type StateLocking = "lockfile" | "dynamodb" | "both";
@@ -71,3 +75,54 @@ export function backendProblems(backend: LockingChoice & EncryptionChoice): Back
   }
   return problems;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The schema.
+
+const LOCKING = ["lockfile", "dynamodb", "both"] as const;
+const ENCRYPTION = ["SSE-S3", "SSE-KMS"] as const;
+const endpoint = z.url({ protocol: /^https?$/, error: "must be an http or https URL such as http://127.0.0.1:4566" });
+
+const s3Backend = strictGroup({
+    type: z.literal("s3"),
+    bucket: z
+      .string({ error: `must be an S3 bucket name: ${BUCKET_NAME_RULES}` })
+      .superRefine((name, ctx) => {
+        const problem = bucketNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", input: name, message: `must be an S3 bucket name: ${problem}; allowed: ${BUCKET_NAME_RULES}, not an IP address, not starting with ${RESERVED_BUCKET_PREFIXES.join(", ")}, not ending with ${RESERVED_BUCKET_SUFFIXES.join(", ")}` });
+      })
+      .describe("Bucket holding the state; each stage writes <keyPrefix>/<stage>.tfstate. The state stack creates it."),
+    keyPrefix: pattern(/^[A-Za-z0-9!_.*'()/-]+$/, "must be an S3 key prefix without spaces").default("container-workshop").describe(
+      '@default "container-workshop"',
+    ),
+    region: regionName.optional().describe("Region of the bucket. @default the region setting"),
+    locking: choice(LOCKING)
+      .optional()
+      .describe(
+        'How Terraform locks the state: "lockfile" (S3-native <key>.tflock, Terraform 1.11+), "dynamodb" (the lockTable; deprecated by Terraform 1.11) or "both" (while a team moves from the table to lock files). @default "dynamodb" when lockTable is set (what lockTable meant before), else "lockfile"',
+      ),
+    lockTable: pattern(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name: 3 to 255 letters, digits, underscores, periods or hyphens")
+      .optional()
+      .describe('DynamoDB table (partition key LockID) for locking "dynamodb" or "both". @default - none'),
+    encryption: oneOf(ENCRYPTION, "SSE-S3", 'Default encryption of the state bucket: "SSE-S3" (S3-managed keys) or "SSE-KMS" (kmsKeyArn). @default "SSE-S3"'),
+    kmsKeyArn: pattern(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/\S+$/, "must be the ARN of a KMS key or alias, such as arn:aws:kms:eu-west-1:111122223333:key/<id>")
+      .optional()
+      .describe('KMS key for encryption "SSE-KMS": the bucket default and the key Terraform writes state with. @default - none'),
+    noncurrentVersionExpiryDays: wholeNumber(1, 36500, 90, "Days the state bucket keeps a replaced state version before deleting it. @default 90"),
+    s3Endpoint: endpoint.optional().describe("S3-compatible endpoint, for tests. @default - AWS"),
+    dynamodbEndpoint: endpoint.optional().describe("DynamoDB-compatible endpoint, for tests. @default - AWS"),
+  })
+  .superRefine((backend, ctx) => {
+    for (const problem of backendProblems(backend)) ctx.addIssue({ code: "custom", ...problem });
+  })
+  .describe("State in S3, one key per stage.");
+
+export const backendSettings = z
+  .discriminatedUnion("type", [strictGroup({ type: z.literal("local") }).describe("State files in the project folder."), s3Backend], {
+    error: 'must be {"type": "local"} or {"type": "s3", "bucket": ...}',
+  })
+  .default({ type: "local" })
+  .describe('Where each stage keeps its Terraform state. @default {"type": "local"}');
+
+export type BackendSettings = z.output<typeof backendSettings>;
+export type S3BackendSettings = Extract<BackendSettings, { type: "s3" }>;

@@ -4,12 +4,28 @@
  * with the database). `resolveServices` gives every service with every value filled in; `serviceListProblems`
  * checks the list as a whole (names, paths, priorities, calls, sizes, name lengths).
  */
-import { fargateSizeProblems, orderProblems, show, type Settings } from "./index";
 import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "../common/naming";
-import { DEFAULT_PATH, MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER, derivedPriority, patternsOverlap } from "../constructs/load-balancer/path-routing";
+import { MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER } from "./facts/elb";
+import type { AutoscalingSettings, ScalingPolicy } from "./autoscaling";
+import { orderProblems, show } from "./blocks";
+import type { DiscoverySettings } from "./discovery";
+import type { LoadBalancerSettings } from "./load-balancer";
+import type { NetworkSettings } from "./network";
+import { DEFAULT_PATH, derivedPriority, patternsOverlap } from "./paths";
+import type { RegistrySettings } from "./registry";
+import { fargateSizeProblems, type ServiceEntry, type ServiceSettings } from "./service";
 
-type ServiceEntry = NonNullable<Settings["services"]>[number];
-type ScalingPolicy = Settings["autoscaling"]["policy"];
+/** The sections a service list is completed from and checked against. */
+export interface ServicesContext {
+  readonly namePrefix: string;
+  readonly network: NetworkSettings;
+  readonly registry: RegistrySettings;
+  readonly service: ServiceSettings;
+  readonly loadBalancer: LoadBalancerSettings;
+  readonly autoscaling: AutoscalingSettings;
+  readonly serviceDiscovery: DiscoverySettings;
+  readonly services?: readonly ServiceEntry[];
+}
 
 /** One service with every value decided. */
 export interface ServiceSpec {
@@ -26,21 +42,21 @@ export interface ServiceSpec {
   readonly calls: string[];
   readonly useDatabase: boolean;
   /** Image, size and port, with the cluster-wide values of the service section. */
-  readonly container: Settings["service"];
+  readonly container: ServiceSettings;
   /** Tasks in fargate and alb when the entry sets it; otherwise the stage's default decides. */
   readonly desiredCount?: number;
   readonly healthCheckPath: string;
   /** Its scaling: the autoscaling section with this service's policy and range. */
-  readonly scaling: Settings["autoscaling"];
+  readonly scaling: AutoscalingSettings;
 }
 
 /** The services of the settings, in list order. */
-export function resolveServices(settings: Settings): ServiceSpec[] {
-  const entries: ServiceEntry[] = settings.services ?? [{ name: settings.service.appName, paths: [DEFAULT_PATH], calls: [], useDatabase: true }];
+export function resolveServices(settings: ServicesContext): ServiceSpec[] {
+  const entries: readonly ServiceEntry[] = settings.services ?? [{ name: settings.service.appName, paths: [DEFAULT_PATH], calls: [], useDatabase: true }];
   return entries.map((entry) => resolveOne(settings, entry));
 }
 
-function resolveOne(settings: Settings, entry: ServiceEntry): ServiceSpec {
+function resolveOne(settings: ServicesContext, entry: ServiceEntry): ServiceSpec {
   const { service, loadBalancer, autoscaling } = settings;
   const given = entry.paths ?? [];
   const isDefault = given.includes(DEFAULT_PATH);
@@ -84,7 +100,7 @@ function resolveOne(settings: Settings, entry: ServiceEntry): ServiceSpec {
 }
 
 /** Every problem of the services list, as "<setting>: <value> <what is wrong>; <what is allowed>". */
-export function serviceListProblems(settings: Settings): string[] {
+export function serviceListProblems(settings: ServicesContext): string[] {
   const entries = settings.services;
   if (!entries) return [];
   const problems: string[] = [];
@@ -181,7 +197,7 @@ function pathProblems(entries: readonly ServiceEntry[]): string[] {
 }
 
 /** Target group names carry a 4-character hash (see LoadBalancer.addTargetGroup); two routed services must not share one. */
-function targetGroupProblems(settings: Settings, specs: readonly ServiceSpec[]): string[] {
+function targetGroupProblems(settings: ServicesContext, specs: readonly ServiceSpec[]): string[] {
   const problems: string[] = [];
   const taken = new Map<string, string>();
   specs.forEach((spec, i) => {
@@ -220,7 +236,7 @@ function priorityProblems(specs: readonly ServiceSpec[]): string[] {
 }
 
 /** Names a non-default service adds: the same kinds as the lesson's, with its name in them, in every stage. */
-function nameLengthProblems(settings: Settings, spec: ServiceSpec, where: string): string[] {
+function nameLengthProblems(settings: ServicesContext, spec: ServiceSpec, where: string): string[] {
   const names = STAGE_NAMES.flatMap((stage) => {
     const own = new StageNames(settings.namePrefix, stage).forService(spec.name, spec.isDefault);
     return (Object.keys(SERVICE_NAME_KINDS) as Array<keyof ServiceNames>).map((key) => ({ stage, kind: SERVICE_NAME_KINDS[key], name: own[key] }));
@@ -235,4 +251,23 @@ function nameLengthProblems(settings: Settings, spec: ServiceSpec, where: string
     `${where}.name: ${show(spec.name)} makes the ${tooLong.stage} ${tooLong.kind} name ${show(tooLong.name)} ${tooLong.name.length} characters; ` +
       `AWS allows ${max}, so with namePrefix ${show(settings.namePrefix)} the name may have at most ${room}`,
   ];
+}
+
+/**
+ * Without NAT, VPC endpoints reach the stage's own ECR repositories but not public registries: a service with a
+ * public image could not pull it from the private subnets.
+ */
+export function imagePullProblems(s: ServicesContext): string[] {
+  const problems: string[] = [];
+  if (!s.network.enableVpcEndpoints || s.network.nat !== "none") return problems;
+  resolveServices(s).forEach(({ name, container }, i) => {
+    if (container.imageSource !== "public") return;
+    const setting = s.services ? `services[${i}].imageSource` : "service.imageSource";
+    problems.push(
+      `${setting}: "public" runs ${show(container.publicImage)}${s.services ? ` in service ${show(name)}` : ""}, which tasks in the private subnets cannot pull: ` +
+        `network.enableVpcEndpoints reaches the stage's own ECR repositories but not public registries, and network.nat is "none"; ` +
+        `set ${setting} to "repository" (and push the image, see docker_push_command), or network.nat to "single"`,
+    );
+  });
+  return problems;
 }

@@ -3,11 +3,7 @@
  * and locked as the backend settings say.
  */
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import type { Settings } from "../settings/index";
-import { usesLockTable, usesLockfile } from "../settings/backend";
-
-export type BackendSettings = Settings["backend"];
-export type S3BackendSettings = Extract<BackendSettings, { type: "s3" }>;
+import { usesLockTable, usesLockfile, type BackendSettings, type S3BackendSettings } from "../settings/backend";
 
 /** The S3 key of a stack's state. */
 export function stateKey(backend: S3BackendSettings, stack: string): string {
@@ -20,7 +16,8 @@ export function localStateFile(stack: string): string {
 }
 
 export interface StateBackendProps {
-  readonly settings: Settings;
+  /** The backend section and the stage's region (the bucket's, unless the backend names another). */
+  readonly settings: { readonly backend: BackendSettings; readonly region: string };
   /** The stack's name: the stage, or "state". */
   readonly stack: string;
   /** Offline planning: skip the AWS account checks, keep local state in the stack's folder. @default false */

@@ -5,7 +5,7 @@
  *   src/state/bucket.ts             StateBucket: versioned, encrypted, private, TLS-only, kept from destroy
  *   src/state/lock-table.ts         StateLockTable: DynamoDB lock table, for locking "dynamodb" or "both"
  *   src/state/backend.ts            each stack's backend block: S3 key per stack, encryption, locking
- *   src/state/settings.ts           which backend settings go together
+ *   src/settings/backend.ts         which backend settings go together
  *   src/state/terraform-version.ts  lock files need Terraform 1.11
  *   src/state/migrate.ts            a stage's local state into its S3 key, unchanged
  *
@@ -16,7 +16,8 @@ import { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Settings } from "../settings/index";
-import { localStateFile, type S3BackendSettings } from "./backend";
+import type { S3BackendSettings } from "../settings/backend";
+import { localStateFile } from "./backend";
 import { StateBucket } from "./bucket";
 import { StateLockTable } from "./lock-table";
 import { usesLockTable } from "../settings/backend";

@@ -15,7 +15,8 @@ import { App, TerraformStack } from "cdktf";
 import type { Settings } from "../settings/index";
 import { UserError } from "../common/errors";
 import { STAGE_NAMES, type StageName } from "../common/naming";
-import { terraform, WORK_DIR } from "../terraform/terraform";
+import { WORK_DIR } from "../terraform/config";
+import { terraform } from "../terraform/run";
 import { configureStateBackend, localStateFile, stateKey } from "./backend";
 import { STATE_STACK } from "./bootstrap";
 

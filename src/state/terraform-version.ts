@@ -3,9 +3,9 @@
  * the backend block or treats it as experimental. This check asks the terraform on PATH for its version.
  * It spawns a process, so it runs only when the settings choose lock files, never for local state.
  */
-import { ConfigError } from "../settings/index";
-import { MIN_TERRAFORM_VERSION, terraformVersionOnPath, versionAtLeast } from "../terraform/terraform";
-import type { BackendSettings } from "./backend";
+import { ConfigError } from "../settings/report";
+import { MIN_TERRAFORM_VERSION, terraformVersionOnPath, versionAtLeast } from "../terraform/run";
+import type { BackendSettings } from "../settings/backend";
 import { stateLocking, usesLockfile } from "../settings/backend";
 
 /** The first Terraform release with generally available S3 lock files. */

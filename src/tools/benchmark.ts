@@ -15,7 +15,8 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CONFIG_ENV } from "../settings/index";
 import { UserError } from "../common/errors";
-import { OFFLINE_ENV, requireTerraform, terraform, terraformEnv } from "../terraform/terraform";
+import { OFFLINE_ENV, terraformEnv } from "../terraform/config";
+import { requireTerraform, terraform } from "../terraform/run";
 
 const PROJECT_DIR = resolve(__dirname, "..", "..");
 const GNU_TIME = "/usr/bin/time";

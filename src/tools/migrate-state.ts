@@ -7,7 +7,7 @@ import { loadSettings } from "../settings/index";
 import { UserError } from "../common/errors";
 import { migrateState } from "../state/migrate";
 import { checkTerraformForLocking } from "../state/terraform-version";
-import { terraformEnv } from "../terraform/terraform";
+import { terraformEnv } from "../terraform/config";
 
 async function main(args: string[]): Promise<void> {
   if (args.length !== 1) throw new UserError("usage: npm run migrate-state -- <stage>   (one stage, e.g. vpc-only)");

@@ -11,7 +11,9 @@ import { UserError } from "../common/errors";
 import { checkStackNames } from "../common/naming";
 import { STATE_STACK } from "../state/bootstrap";
 import { synthesize } from "../synth";
-import { OFFLINE_OUTDIR, planStack, requireTerraform, terraformEnv } from "../terraform/terraform";
+import { OFFLINE_OUTDIR, terraformEnv } from "../terraform/config";
+import { planStack } from "../terraform/plan";
+import { requireTerraform } from "../terraform/run";
 
 async function main(requested: string[]): Promise<void> {
   checkStackNames(requested, STACK_NAMES);

@@ -15,7 +15,7 @@ import { RULES, checkPolicies, rulesMarkdown } from "../policy";
 import { textTable } from "../policy/render";
 import { annotateStacks, parseSkipsCommand, skipsOf } from "../policy/skips";
 import { addStages } from "../stages";
-import { WORK_DIR } from "../terraform/terraform";
+import { WORK_DIR } from "../terraform/config";
 
 function waivedFindings() {
   // The app is checked, never synthesized; cdktf only insists that its folder exist.

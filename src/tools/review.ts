@@ -14,7 +14,7 @@ import { reviewPlan } from "../review";
 import { readPlanFile } from "../review/plan";
 import { REVIEW_DIR, planHead, priorStateOf, readBaseSettings, reviewSource, writeReview, type Base } from "../review/stage-review";
 import { STAGE_NAMES, stageIncludes, type StageName } from "../stages";
-import { terraformEnv } from "../terraform/terraform";
+import { terraformEnv } from "../terraform/config";
 
 export interface ReviewArguments {
   readonly stages: StageName[];

@@ -1,7 +1,7 @@
 /**
  * npm run schema
  * Writes src/settings.schema.json, the JSON Schema of the settings file, from the zod definition in
- * src/config.ts. Editors use it to complete and check a settings file that starts with
+ * src/settings/. Editors use it to complete and check a settings file that starts with
  * "$schema": "./src/settings.schema.json"; __tests__/schema.test.ts fails when the committed file drifts.
  * Importing this module writes nothing.
  */

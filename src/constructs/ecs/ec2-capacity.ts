@@ -24,16 +24,15 @@ import type { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-pr
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, withDefaults, type Settings } from "../../settings/index";
-import { cpuArchitecture } from "../../settings/ec2-capacity";
+import { withDefaults } from "../../settings/blocks";
+import { EC2_CAPACITY_DEFAULTS, type Ec2CapacitySettings } from "../../settings/ec2-capacity";
+import { cpuArchitecture } from "../../settings/facts/instance-types";
 import { instanceRole, SSM_CORE_POLICY_ARN } from "../iam";
 import type { StageNames } from "../../common/naming";
 import type { Network, ZonalSubnet } from "../network";
 import { REASONS } from "../../policy/reasons";
 import { namedSecurityGroup } from "../security-group";
 import { allowAwsHttps, type VpcEndpoints } from "../vpc-endpoints";
-
-export type Ec2CapacitySettings = Settings["ec2Capacity"];
 
 /** Host ports Docker picks from for dynamic port mappings (hostPort 0): Linux's ephemeral range and Docker's fallback. */
 // source: Amazon ECS Developer Guide, task definition parameters, portMappings hostPort, read 2026-11-22
@@ -94,7 +93,7 @@ export class Ec2Capacity extends Construct {
 
   constructor(scope: Construct, id: string, props: Ec2CapacityProps) {
     super(scope, id);
-    const settings = withDefaults(defaultSettings().ec2Capacity, props.settings);
+    const settings = withDefaults(EC2_CAPACITY_DEFAULTS, props.settings);
     const { network, names, cluster } = props;
     const name = names.of("instances");
     this.instanceType = settings.instanceType;

@@ -13,9 +13,11 @@ import type { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
-import { defaultSettings, withDefaults, type Settings } from "../../settings/index";
+import { withDefaults } from "../../settings/blocks";
+import { SERVICE_DEFAULTS, type ServiceSettings } from "../../settings/service";
 import type { Database } from "../database";
-import { DYNAMIC_HOST_PORTS, Ec2Capacity, type Ec2CapacitySettings } from "./ec2-capacity";
+import type { Ec2CapacitySettings } from "../../settings/ec2-capacity";
+import { DYNAMIC_HOST_PORTS, Ec2Capacity } from "./ec2-capacity";
 import { jsonDocument, taskRole, type PolicyStatement } from "../iam";
 import type { LoadBalancer } from "../load-balancer/load-balancer";
 import { logGroup } from "../log-group";
@@ -26,8 +28,6 @@ import { waive } from "../../policy/waivers";
 import type { ContainerRegistry } from "../registry";
 import { ANYWHERE_IPV4, allowConnection, allowIngress, namedSecurityGroup } from "../security-group";
 import { allowAwsHttps, type VpcEndpoints } from "../vpc-endpoints";
-
-export type ServiceSettings = Settings["service"];
 
 /** A plain environment variable of the container. */
 export interface EnvironmentVariable {
@@ -45,7 +45,7 @@ export function ecsCluster(scope: Construct, id: string, props: { names: StageNa
   return cluster;
 }
 
-export interface FargateServiceProps {
+export interface ContainerServiceProps {
   /**
    * Tasks run in its private subnets without a public IP when it has NAT, else in its public subnets with one;
    * tasks open to the internet always run public.
@@ -89,7 +89,7 @@ export interface FargateServiceProps {
   readonly vpcEndpoints?: VpcEndpoints;
 }
 
-export class FargateService extends Construct {
+export class ContainerService extends Construct {
   readonly cluster: EcsCluster;
   readonly logGroup: CloudwatchLogGroup;
   readonly executionRole: IamRole;
@@ -105,13 +105,13 @@ export class FargateService extends Construct {
   /** The instances the tasks run on with launch type "EC2"; their security group is then `securityGroup`. */
   readonly ec2Capacity?: Ec2Capacity;
 
-  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+  constructor(scope: Construct, id: string, props: ContainerServiceProps) {
     super(scope, id);
-    const settings = withDefaults(defaultSettings().service, props.settings);
+    const settings = withDefaults(SERVICE_DEFAULTS, props.settings);
     const { network, names, registry, database, loadBalancer } = props;
     const own = props.serviceNames ?? names.forService(settings.appName, true);
     const targetGroup = props.targetGroup ?? loadBalancer?.targetGroup;
-    if (loadBalancer && !targetGroup) throw new Error(`FargateService ${settings.appName}: the load balancer has no default target group; pass targetGroup`);
+    if (loadBalancer && !targetGroup) throw new Error(`ContainerService ${settings.appName}: the load balancer has no default target group; pass targetGroup`);
     this.containerName = settings.appName;
     this.containerPort = settings.containerPort;
     this.desiredCount = props.desiredCount ?? settings.desiredCount;

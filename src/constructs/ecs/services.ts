@@ -1,5 +1,5 @@
 /**
- * The stage's services (src/services.ts says which), each with its own repository, log group, roles, task
+ * The stage's services (src/settings/services.ts says which), each with its own repository, log group, roles, task
  * definition, ECS service and security group, and from alb on its own target group and path rule, from
  * autoscaling on its own scaling; all in one ECS cluster.
  *
@@ -20,7 +20,7 @@ import type { Network, } from "../network";
 import type { StageNames } from "../../common/naming";
 import { pathRule } from "../load-balancer/path-routing";
 import { ContainerRegistry } from "../registry";
-import { ecsCluster, FargateService } from "./service";
+import { ecsCluster, ContainerService } from "./service";
 import type { ServiceDiscovery } from "../service-discovery";
 import type { ServiceSpec } from "../../settings/services";
 import { allowConnection } from "../security-group";
@@ -49,7 +49,7 @@ export interface MicroservicesProps {
 export interface DeployedService {
   readonly spec: ServiceSpec;
   readonly registry: ContainerRegistry;
-  readonly service: FargateService;
+  readonly service: ContainerService;
   readonly targetGroup?: LbTargetGroup;
   readonly listenerRule?: LbListenerRule;
   readonly discovery?: ServiceDiscoveryService;
@@ -91,7 +91,7 @@ export function addMicroservices(stage: Construct, props: MicroservicesProps): D
       ? spec.scaling[spec.scaling.policy].desiredCount
       : (spec.desiredCount ?? (behindLoadBalancer ? settings.loadBalancer.desiredCount : settings.service.desiredCount));
     const registration = discovery?.register(spec.name);
-    const service = new FargateService(scope, "service", {
+    const service = new ContainerService(scope, "service", {
       network,
       names,
       region: settings.region,

@@ -9,37 +9,7 @@ import { Construct } from "constructs";
 import type { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate";
-import { CERTIFICATE_ARN, show, type Settings } from "../../settings/index";
-
-/** An ARN as a message shows it: whole (an ARN is no secret, and a shortened one cannot be told from its neighbours). */
-const arnText = (arn: string) => JSON.stringify(arn);
-
-export const HTTPS_PORT = 443;
-
-/** Problems of the HTTPS settings: certificates of another region, extra ones without a main one, a port clash. */
-export function httpsProblems(settings: Settings): string[] {
-  const { certificateArn, extraCertificateArns, listenerPort } = settings.loadBalancer;
-  const problems: string[] = [];
-  const arns: Array<[string, string]> = [
-    ...(certificateArn ? [["loadBalancer.certificateArn", certificateArn] as [string, string]] : []),
-    ...extraCertificateArns.map((arn, i) => [`loadBalancer.extraCertificateArns[${i}]`, arn] as [string, string]),
-  ];
-  for (const [setting, arn] of arns) {
-    const region = CERTIFICATE_ARN.exec(arn)?.[1];
-    if (region !== undefined && region !== settings.region) {
-      problems.push(`${setting}: ${arnText(arn)} is a certificate in ${region}; the load balancer is in ${settings.region} and can only use certificates of that region`);
-    }
-  }
-  if (extraCertificateArns.length > 0 && !certificateArn) {
-    problems.push(`loadBalancer.extraCertificateArns: ${show(extraCertificateArns)} needs loadBalancer.certificateArn, the HTTPS listener's default certificate`);
-  }
-  if (certificateArn && listenerPort === HTTPS_PORT) {
-    problems.push(`loadBalancer.listenerPort: ${HTTPS_PORT} is the HTTPS listener's port once certificateArn is set; keep the HTTP listener on another port (80)`);
-  }
-  const duplicate = arns.find(([, arn], i) => arns.findIndex(([, other]) => other === arn) !== i);
-  if (duplicate) problems.push(`${duplicate[0]}: ${arnText(duplicate[1])} is listed twice; list each certificate once`);
-  return problems;
-}
+import { HTTPS_PORT } from "../../settings/load-balancer";
 
 /** The HTTP listener's default action with HTTPS: a permanent redirect to the same URL on 443. */
 export const REDIRECT_TO_HTTPS: LbListenerDefaultAction = {

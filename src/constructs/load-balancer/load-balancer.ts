@@ -1,7 +1,7 @@
 /**
  * An internet-facing Application Load Balancer in every public subnet, with an HTTP listener that forwards
  * to an ip-type target group (Fargate's awsvpc tasks register by IP). Its security group is the only one
- * that admits traffic from the internet. With a certificate (src/https.ts), a 443 listener forwards instead
+ * that admits traffic from the internet. With a certificate (https.ts), a 443 listener forwards instead
  * and port 80 redirects to it. More services get their own target groups and path rules (addTarget).
  */
 import { Construct } from "constructs";
@@ -9,15 +9,15 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { defaultSettings, withDefaults, type Settings } from "../../settings/index";
-import { HTTPS_PORT, REDIRECT_TO_HTTPS, httpsListener } from "./https";
+import { withDefaults } from "../../settings/blocks";
+import { LOAD_BALANCER_DEFAULTS, type LoadBalancerSettings } from "../../settings/load-balancer";
+import { HTTPS_PORT } from "../../settings/load-balancer";
+import { REDIRECT_TO_HTTPS, httpsListener } from "./https";
 import { targetGroupSuffix, type StageNames } from "../../common/naming";
 import type { Network } from "../network";
 import { REASONS } from "../../policy/reasons";
 import { waive } from "../../policy/waivers";
 import { ANYWHERE_IPV4, ANYWHERE_IPV6, allowIngress, namedSecurityGroup } from "../security-group";
-
-export type LoadBalancerSettings = Settings["loadBalancer"];
 
 /** How targets register: by IP (awsvpc tasks) or by instance and host port (bridge tasks on EC2). */
 export type TargetType = "ip" | "instance";
@@ -61,7 +61,7 @@ export class LoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    const settings = withDefaults(defaultSettings().loadBalancer, props.settings);
+    const settings = withDefaults(LOAD_BALANCER_DEFAULTS, props.settings);
     const { network, names, targetPort } = props;
     this.network = network;
     this.names = names;

@@ -60,5 +60,5 @@ export function defaultZones(region: string): string[] | undefined {
 export function suggestRegions(region: string): string {
   const area = region.split("-")[0];
   const near = REGION_NAMES.filter((name) => name.startsWith(`${area}-`));
-  return near.length > 0 ? near.join(", ") : `one of the ${REGION_NAMES.length} commercial Regions, such as eu-west-1 or us-east-1 (listed in src/regions.ts)`;
+  return near.length > 0 ? near.join(", ") : `one of the ${REGION_NAMES.length} commercial Regions, such as eu-west-1 or us-east-1 (listed in src/settings/facts/regions.ts)`;
 }

@@ -1,0 +1,116 @@
+/** init, validate and plan of synthesized stack folders, one by one or several as modules of one root. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { runTerraform, terraform } from "./run";
+
+/** One line of `terraform plan -json` (the machine-readable UI) that this project reads. */
+interface PlanStreamLine {
+  type?: string;
+  change?: { action: string; resource: { addr: string; resource_type: string } };
+  outputs?: Record<string, unknown>;
+}
+
+export interface StagePlan {
+  /** Planned creations per resource type. */
+  readonly counts: Record<string, number>;
+  /** Addresses of every resource with a planned change. */
+  readonly addresses: string[];
+  /** The planned action per address: "create", "update", "delete", "replace" or "read". */
+  readonly actions: Readonly<Record<string, string>>;
+  /** Names of the planned outputs. */
+  readonly outputs: string[];
+  /** The plan file, for terraform show. */
+  readonly planFile: string;
+}
+
+/**
+ * Plans one synthesized stack folder: `terraform plan -json` (which validates too), with `init` only when the
+ * folder needs it; offline unless `online` is set (then it refreshes and locks the stack's real state). Reading plan -json's event stream costs no second provider start, unlike `terraform show -json`.
+ */
+export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, options: { online?: boolean } = {}): Promise<StagePlan> {
+  // Offline, nothing is refreshed or locked, and a changed backend is simply re-initialized (its state is throwaway).
+  const offline = !options.online;
+  const planArgs = ["plan", "-input=false", ...(offline ? ["-lock=false", "-refresh=false"] : []), "-json", "-out=plan.tfplan"];
+  const init = () => terraform(["init", "-input=false", ...(offline ? ["-reconfigure"] : [])], { cwd: stackDir, env });
+  // A new folder needs init before anything; a plan that fails asking for it later means a changed backend or
+  // provider: init once, then plan again.
+  if (!existsSync(join(stackDir, ".terraform"))) await init();
+  let run = await runTerraform(planArgs, { cwd: stackDir, env });
+  if (run.status !== 0 && /terraform init/.test(run.stdout)) {
+    await init();
+    run = await runTerraform(planArgs, { cwd: stackDir, env });
+  }
+  const lines = run.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as PlanStreamLine & { "@level"?: string; "@message"?: string });
+  if (run.status !== 0) {
+    const errors = lines.filter((l) => l["@level"] === "error").map((l) => l["@message"]);
+    throw new Error(`terraform plan failed in ${stackDir}:\n${errors.join("\n") || run.output}`);
+  }
+  const changes = lines.flatMap((l) => (l.type === "planned_change" && l.change ? [l.change] : []));
+  const outputs = Object.keys(lines.find((l) => l.type === "outputs")?.outputs ?? {});
+  return stagePlan(changes, outputs, join(stackDir, "plan.tfplan"));
+}
+
+type PlannedChange = NonNullable<PlanStreamLine["change"]>;
+
+function stagePlan(changes: PlannedChange[], outputs: string[], planFile: string): StagePlan {
+  const counts: Record<string, number> = {};
+  const actions: Record<string, string> = {};
+  for (const { action, resource } of changes) {
+    actions[resource.addr] = action;
+    if (action === "create" || action === "replace") counts[resource.resource_type] = (counts[resource.resource_type] ?? 0) + 1;
+  }
+  return { counts, addresses: Object.keys(actions), actions, outputs, planFile };
+}
+
+/**
+ * A root configuration in `rootDir` whose modules are the stack folders (JSON or HCL), with each stack's
+ * outputs passed up as "<stack>__<output>" when `outputs` is set (JSON stacks only: an HCL stack's outputs stay in it).
+ */
+function writeModuleRoot(stacks: Readonly<Record<string, string>>, rootDir: string, outputs: boolean): void {
+  mkdirSync(rootDir, { recursive: true });
+  const module: Record<string, { source: string }> = {};
+  const output: Record<string, { value: string; sensitive?: boolean }> = {};
+  for (const [name, dir] of Object.entries(stacks)) {
+    module[name] = { source: `./${relative(rootDir, dir)}` };
+    if (!outputs || !existsSync(join(dir, "cdk.tf.json"))) continue;
+    const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { output?: Record<string, { sensitive?: boolean }> };
+    for (const [id, { sensitive }] of Object.entries(json.output ?? {})) {
+      output[`${name}__${id}`] = { value: `\${module.${name}.${id}}`, ...(sensitive && { sensitive }) };
+    }
+  }
+  writeFileSync(join(rootDir, "main.tf.json"), JSON.stringify(outputs ? { module, output } : { module }, null, 2));
+}
+
+/** `terraform validate` of several stack folders (JSON or HCL) in one run, as modules of a scratch root. */
+export async function validateTogether(stacks: Readonly<Record<string, string>>, rootDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  writeModuleRoot(stacks, rootDir, false);
+  await terraform(["init", "-input=false", "-backend=false"], { cwd: rootDir, env });
+  return terraform(["validate"], { cwd: rootDir, env });
+}
+
+/**
+ * Plans several synthesized stack folders in one Terraform run, each as a module of a scratch root in
+ * `rootDir`: one Terraform process and one provider schema instead of one per stack, which makes it the
+ * cheap way to check many stacks offline (the tests do). The stacks' backends are ignored (Terraform warns),
+ * so this is for checking, never for a stack's real state. Addresses and outputs come back per stack, as
+ * planStack gives them.
+ */
+export async function planTogether(stacks: Readonly<Record<string, string>>, rootDir: string, env: NodeJS.ProcessEnv): Promise<Record<string, StagePlan>> {
+  writeModuleRoot(stacks, rootDir, true);
+  const together = await planStack(rootDir, env);
+  return Object.fromEntries(
+    Object.keys(stacks).map((name) => {
+      const prefix = `module.${name}.`;
+      const changes = Object.entries(together.actions)
+        .filter(([addr]) => addr.startsWith(prefix))
+        .map(([addr, action]) => ({ action, resource: { addr: addr.slice(prefix.length), resource_type: addr.slice(prefix.length).split(".")[0] } }));
+      const outputs = together.outputs.filter((o) => o.startsWith(`${name}__`)).map((o) => o.slice(name.length + 2));
+      return [name, stagePlan(changes, outputs, together.planFile)];
+    }),
+  );
+}
+
+/** `terraform show -json` of a plan file, as text: the full plan, values included (one more provider start). */
+export function showPlan(planFile: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return terraform(["show", "-json", planFile], { cwd: dirname(planFile), env });
+}

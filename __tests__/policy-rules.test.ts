@@ -63,9 +63,11 @@ const openRule = (group: string) => ({ security_group_id: ref(`aws_security_grou
 const service = (group: string, subnet: string, publicIp: boolean) => ({
   network_configuration: { subnets: [ref(`aws_subnet.${subnet}`)], security_groups: [ref(`aws_security_group.${group}`)], assign_public_ip: publicIp },
 });
+const toHttps = { type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } };
 const postgres = { engine: "postgres", identifier: "x", storage_encrypted: true };
 const bucket = { aws_s3_bucket: { state: { bucket: "state" } } };
 const forBucket = (attributes: Attributes) => ({ bucket: ref("aws_s3_bucket.state"), ...attributes });
+const sse = (algorithm: string, key?: string) => ({ apply_server_side_encryption_by_default: { sse_algorithm: algorithm, ...(key && { kms_master_key_id: key }) } });
 
 interface Fixture {
   readonly pass: StackJson;
@@ -291,9 +293,15 @@ const FIXTURES: Record<string, Fixture> = {
     flagged: ["aws_ecr_repository.app"],
   },
   "ECR-CUSTOMER-KEY": {
-    pass: json({ aws_ecr_repository: { app: { encryption_configuration: [{ encryption_type: "KMS" }] } } }),
-    fail: json({ aws_ecr_repository: { app: { encryption_configuration: [{ encryption_type: "AES256" }] } } }),
-    flagged: ["aws_ecr_repository.app"],
+    pass: json({ aws_ecr_repository: { app: { encryption_configuration: [{ encryption_type: "KMS", kms_key: ref("aws_kms_key.ecr", "arn") }] } } }),
+    fail: json({
+      aws_ecr_repository: {
+        app: { encryption_configuration: [{ encryption_type: "AES256" }] },
+        // KMS without a key of its own: the AWS managed key aws/ecr
+        managed: { encryption_configuration: [{ encryption_type: "KMS" }] },
+      },
+    }),
+    flagged: ["aws_ecr_repository.app", "aws_ecr_repository.managed"],
   },
   "ECR-LIFECYCLE-POLICY": {
     pass: json({ aws_ecr_repository: { app: {} }, aws_ecr_lifecycle_policy: { app: { repository: ref("aws_ecr_repository.app", "name") } } }),
@@ -328,8 +336,8 @@ const FIXTURES: Record<string, Fixture> = {
   },
   "ECS-NO-HOST-NAMESPACES": {
     pass: json({ aws_ecs_task_definition: { app: { network_mode: "awsvpc" } } }),
-    fail: json({ aws_ecs_task_definition: { app: { network_mode: "awsvpc" }, host: { network_mode: "awsvpc", pid_mode: "host" } } }),
-    flagged: ["aws_ecs_task_definition.host"],
+    fail: json({ aws_ecs_task_definition: { app: { network_mode: "awsvpc" }, host: { network_mode: "awsvpc", pid_mode: "host" }, hostNetwork: { network_mode: "host" } } }),
+    flagged: ["aws_ecs_task_definition.host", "aws_ecs_task_definition.hostNetwork"],
   },
   "ECS-NO-PUBLIC-IP": {
     pass: json({ aws_ecs_service: { app: service("tasks", "private", false) } }),
@@ -355,6 +363,8 @@ const FIXTURES: Record<string, Fixture> = {
   "EC2-IMDSV2": {
     pass: json({
       aws_launch_template: { ecs: { metadata_options: { http_tokens: "required", http_put_response_hop_limit: 1 } } },
+      // no metadata endpoint at all: nothing for IMDSv1 to hand out
+      aws_launch_configuration: { off: { metadata_options: { http_endpoint: "disabled" } } },
       aws_instance: {
         // its template's options
         fromTemplate: { launch_template: { id: ref("aws_launch_template.ecs") } },
@@ -363,12 +373,13 @@ const FIXTURES: Record<string, Fixture> = {
     }),
     fail: json({
       aws_launch_template: { none: {}, optional: { metadata_options: { http_tokens: "optional" } } },
+      aws_launch_configuration: { legacy: { metadata_options: { http_endpoint: "enabled" } } },
       aws_instance: {
         bare: { ami: "ami-1" },
         overrides: { launch_template: { id: ref("aws_launch_template.none") }, metadata_options: { http_tokens: "optional" } },
       },
     }),
-    flagged: ["aws_instance.bare", "aws_instance.overrides", "aws_launch_template.none", "aws_launch_template.optional"],
+    flagged: ["aws_instance.bare", "aws_instance.overrides", "aws_launch_configuration.legacy", "aws_launch_template.none", "aws_launch_template.optional"],
   },
   "EC2-EBS-ENCRYPTED": {
     pass: json({
@@ -390,6 +401,41 @@ const FIXTURES: Record<string, Fixture> = {
     }),
     flagged: ["aws_instance.bare", "aws_instance.extraVolume", "aws_launch_template.plain", "aws_launch_template.undeclared"],
   },
+  "EC2-NO-PUBLIC-IP": {
+    pass: json({
+      ...network,
+      aws_launch_template: { private: { network_interfaces: [{ device_index: 0, associate_public_ip_address: "false" }] }, plain: {} },
+      aws_instance: {
+        private: { subnet_id: ref("aws_subnet.private") },
+        // false on the instance, or on its template's interface, wins over its subnet's default
+        explicit: { subnet_id: ref("aws_subnet.mapping"), associate_public_ip_address: false },
+        fromTemplate: { subnet_id: ref("aws_subnet.mapping"), launch_template: { id: ref("aws_launch_template.private") } },
+      },
+      aws_subnet: { ...network.aws_subnet, mapping: { map_public_ip_on_launch: true } },
+    }),
+    fail: json({
+      ...network,
+      // cdktf writes the template's boolean as the string "true"
+      aws_launch_template: { ecs: { network_interfaces: [{ device_index: 0, associate_public_ip_address: "true" }] } },
+      aws_launch_configuration: { legacy: { associate_public_ip_address: true } },
+      aws_instance: {
+        jump: { subnet_id: ref("aws_subnet.public"), associate_public_ip_address: true },
+        fromSubnet: { subnet_id: ref("aws_subnet.mapping") },
+        fromTemplate: { launch_template: { id: ref("aws_launch_template.ecs") } },
+        elastic: { subnet_id: ref("aws_subnet.private") },
+      },
+      aws_subnet: { ...network.aws_subnet, mapping: { map_public_ip_on_launch: true } },
+      aws_eip: { elastic: { instance: ref("aws_instance.elastic") } },
+    }),
+    flagged: [
+      "aws_instance.elastic",
+      "aws_instance.fromSubnet",
+      "aws_instance.fromTemplate",
+      "aws_instance.jump",
+      "aws_launch_configuration.legacy",
+      "aws_launch_template.ecs",
+    ],
+  },
   // iam
   "IAM-NO-ADMIN": {
     pass: policies({ Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }, { Action: "*", Resource: "arn:aws:s3:::b" }),
@@ -405,6 +451,34 @@ const FIXTURES: Record<string, Fixture> = {
     pass: policies({ Action: ["ecr:GetAuthorizationToken"], Resource: "*" }, { Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }),
     fail: policies({ Action: ["ecr:GetAuthorizationToken"], Resource: "*" }, { Action: ["s3:GetObject"], Resource: "*" }),
     flagged: ["aws_iam_role_policy.bad"],
+  },
+  "IAM-NO-BROAD-MANAGED-POLICY": {
+    pass: json({
+      aws_iam_role_policy_attachment: {
+        ssm: { role: "host", policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+        ecs: { role: "instances", policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role" },
+        // a customer managed policy of that name: its document is what the other IAM rules judge
+        own: { role: "app", policy_arn: "arn:aws:iam::111122223333:policy/AdministratorAccess" },
+      },
+      aws_iam_role: { task: { managed_policy_arns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"] } },
+    }),
+    fail: json({
+      aws_iam_role_policy_attachment: {
+        ssm: { role: "host", policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+        admin: { role: "app", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+      },
+      aws_iam_user_policy_attachment: { power: { user: "dev", policy_arn: "arn:aws:iam::aws:policy/PowerUserAccess" } },
+      aws_iam_group_policy_attachment: { iam: { group: "ops", policy_arn: "arn:aws-us-gov:iam::aws:policy/IAMFullAccess" } },
+      aws_iam_role: { task: { managed_policy_arns: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/AmazonS3FullAccess"] } },
+      aws_iam_role_policy_attachments_exclusive: { app: { role_name: "app", policy_arns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } },
+    }),
+    flagged: [
+      "aws_iam_group_policy_attachment.iam",
+      "aws_iam_role.task",
+      "aws_iam_role_policy_attachment.admin",
+      "aws_iam_role_policy_attachments_exclusive.app",
+      "aws_iam_user_policy_attachment.power",
+    ],
   },
   "IAM-NO-PASSROLE-ANY": {
     pass: policies({ Action: "iam:PassRole", Resource: "arn:aws:iam::1:role/app" }, { Action: "iam:GetRole", Resource: "arn:aws:iam::1:role/app" }),
@@ -441,10 +515,76 @@ const FIXTURES: Record<string, Fixture> = {
   // elb
   "ELB-HTTPS": {
     pass: json({
-      aws_lb_listener: { https: { protocol: "HTTPS", default_action: [{ type: "forward" }] }, redirect: { protocol: "HTTP", default_action: [{ type: "redirect" }] } },
+      aws_lb_listener: { https: { protocol: "HTTPS", default_action: [{ type: "forward" }] }, redirect: { protocol: "HTTP", default_action: [toHttps] } },
+      aws_lb_listener_rule: { api: { listener_arn: ref("aws_lb_listener.https", "arn"), action: [{ type: "forward" }] } },
     }),
-    fail: json({ aws_lb_listener: { https: { protocol: "HTTPS", default_action: [{ type: "forward" }] }, http: { protocol: "HTTP", default_action: [{ type: "forward" }] } } }),
-    flagged: ["aws_lb_listener.http"],
+    fail: json({
+      aws_lb_listener: {
+        https: { protocol: "HTTPS", default_action: [{ type: "forward" }] },
+        http: { protocol: "HTTP", default_action: [{ type: "forward" }] },
+        // HTTP when no protocol is given
+        unset: { port: 8080, default_action: [{ type: "fixed-response" }] },
+        elsewhere: { protocol: "HTTP", default_action: [{ type: "redirect", redirect: { host: "example.com", protocol: "HTTP" } }] },
+        ruled: { protocol: "HTTP", default_action: [toHttps] },
+      },
+      aws_lb_listener_rule: { api: { listener_arn: ref("aws_lb_listener.ruled", "arn"), action: [{ type: "forward" }] } },
+    }),
+    flagged: ["aws_lb_listener.elsewhere", "aws_lb_listener.http", "aws_lb_listener.ruled", "aws_lb_listener.unset"],
+  },
+  "ELB-HTTP-REDIRECT": {
+    pass: json({
+      aws_lb: { alb: {}, idle: {} },
+      aws_lb_listener: {
+        https: { load_balancer_arn: ref("aws_lb.alb", "arn"), protocol: "HTTPS", default_action: [{ type: "forward" }] },
+        http: { load_balancer_arn: ref("aws_lb.alb", "arn"), protocol: "HTTP", default_action: [toHttps] },
+      },
+    }),
+    fail: json({
+      aws_lb: { alb: {}, plain: {} },
+      aws_lb_listener: {
+        https: { load_balancer_arn: ref("aws_lb.alb", "arn"), protocol: "HTTPS", default_action: [{ type: "forward" }] },
+        http: { load_balancer_arn: ref("aws_lb.alb", "arn"), protocol: "HTTP", default_action: [toHttps] },
+        plain: { load_balancer_arn: ref("aws_lb.plain", "arn"), protocol: "HTTP", default_action: [{ type: "forward" }] },
+      },
+    }),
+    flagged: ["aws_lb.plain"],
+  },
+  "ELB-TLS-POLICY": {
+    pass: json({
+      aws_lb_listener: {
+        https: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+        tls: { protocol: "TLS", ssl_policy: "ELBSecurityPolicy-TLS-1-2-Ext-2018-06" },
+        http: { protocol: "HTTP", default_action: [toHttps] },
+      },
+    }),
+    fail: json({
+      aws_lb_listener: {
+        https: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+        // the API's default, ELBSecurityPolicy-2016-08, accepts TLS 1.0
+        unset: { protocol: "HTTPS" },
+        legacy: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-2016-08" },
+        forwardSecret: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-FS-2018-06" },
+        tls11: { protocol: "TLS", ssl_policy: "ELBSecurityPolicy-TLS13-1-1-2021-06" },
+      },
+    }),
+    flagged: ["aws_lb_listener.forwardSecret", "aws_lb_listener.legacy", "aws_lb_listener.tls11", "aws_lb_listener.unset"],
+  },
+  "ELB-TLS-POLICY-RECOMMENDED": {
+    pass: json({
+      aws_lb_listener: {
+        https: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" },
+        tls13: { protocol: "TLS", ssl_policy: "ELBSecurityPolicy-TLS13-1-3-2021-06" },
+        http: { protocol: "HTTP", default_action: [toHttps] },
+      },
+    }),
+    fail: json({
+      aws_lb_listener: {
+        https: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" },
+        lesson: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+        unset: { protocol: "HTTPS" },
+      },
+    }),
+    flagged: ["aws_lb_listener.lesson", "aws_lb_listener.unset"],
   },
   "ELB-DROP-INVALID-HEADERS": {
     pass: json({ aws_lb: { alb: { drop_invalid_header_fields: true }, nlb: { load_balancer_type: "network" } } }),
@@ -462,9 +602,16 @@ const FIXTURES: Record<string, Fixture> = {
     flagged: ["aws_lb.alb"],
   },
   "ELB-TARGET-HEALTH-CHECK": {
-    pass: json({ aws_lb_target_group: { app: { health_check: { enabled: true, path: "/" } } } }),
-    fail: json({ aws_lb_target_group: { app: { health_check: { enabled: true, path: "/" } }, off: { health_check: [{ enabled: false }] }, none: {} } }),
-    flagged: ["aws_lb_target_group.none", "aws_lb_target_group.off"],
+    pass: json({ aws_lb_target_group: { app: { protocol: "HTTP", health_check: { enabled: true, path: "/" } }, tcp: { protocol: "TCP", health_check: { enabled: true } } } }),
+    fail: json({
+      aws_lb_target_group: {
+        app: { protocol: "HTTP", health_check: { enabled: true, path: "/" } },
+        off: { health_check: [{ enabled: false }] },
+        none: {},
+        pathless: { protocol: "HTTP", health_check: { enabled: true, matcher: "200" } },
+      },
+    }),
+    flagged: ["aws_lb_target_group.none", "aws_lb_target_group.off", "aws_lb_target_group.pathless"],
   },
   "ELB-INTERNAL": {
     pass: json({ aws_lb: { alb: { internal: true } } }),
@@ -472,7 +619,10 @@ const FIXTURES: Record<string, Fixture> = {
     flagged: ["aws_lb.alb"],
   },
   "ELB-WAF": {
-    pass: json({ aws_lb: { alb: { internal: false } }, aws_wafv2_web_acl_association: { alb: { resource_arn: ref("aws_lb.alb", "arn") } } }),
+    pass: json({
+      aws_lb: { alb: { internal: false }, nlb: { load_balancer_type: "network" } },
+      aws_wafv2_web_acl_association: { alb: { resource_arn: ref("aws_lb.alb", "arn") } },
+    }),
     fail: json({ aws_lb: { alb: { internal: false }, inside: { internal: true } } }),
     flagged: ["aws_lb.alb"],
   },
@@ -538,14 +688,75 @@ const FIXTURES: Record<string, Fixture> = {
     flagged: ["aws_s3_bucket.state"],
   },
   "STATE-BUCKET-ENCRYPTION": {
-    pass: json({ ...bucket, aws_s3_bucket_server_side_encryption_configuration: { state: forBucket({ rule: [] }) } }),
-    fail: json(bucket),
+    pass: json({ ...bucket, aws_s3_bucket_server_side_encryption_configuration: { state: forBucket({ rule: [sse("AES256")] }) } }),
+    fail: json({
+      aws_s3_bucket: { state: { bucket: "state" }, other: { bucket: "other" } },
+      aws_s3_bucket_server_side_encryption_configuration: { other: { bucket: ref("aws_s3_bucket.other"), rule: [sse("aws:kms:rsa")] } },
+    }),
+    flagged: ["aws_s3_bucket.other", "aws_s3_bucket.state"],
+  },
+  "STATE-BUCKET-CUSTOMER-KEY": {
+    pass: json({
+      aws_s3_bucket: { state: { bucket: "state" }, logs: { bucket: "logs" } },
+      aws_s3_bucket_server_side_encryption_configuration: { state: forBucket({ rule: [sse("aws:kms", ref("aws_kms_key.state", "arn"))] }) },
+      // a log bucket takes SSE-S3 only
+      aws_s3_bucket_logging: { state: forBucket({ target_bucket: ref("aws_s3_bucket.logs"), target_prefix: "state/" }) },
+    }),
+    fail: json({
+      aws_s3_bucket: { state: { bucket: "state" }, managed: { bucket: "managed" } },
+      aws_s3_bucket_server_side_encryption_configuration: {
+        state: forBucket({ rule: [sse("AES256")] }),
+        managed: { bucket: ref("aws_s3_bucket.managed"), rule: [sse("aws:kms")] },
+      },
+    }),
+    flagged: ["aws_s3_bucket.managed", "aws_s3_bucket.state"],
+  },
+  "STATE-BUCKET-ACCESS-LOGS": {
+    pass: json({
+      aws_s3_bucket: { state: { bucket: "state" }, logs: { bucket: "logs" } },
+      aws_s3_bucket_logging: { state: forBucket({ target_bucket: ref("aws_s3_bucket.logs"), target_prefix: "state/" }) },
+    }),
+    fail: json({ aws_s3_bucket: { state: { bucket: "state" }, logs: { bucket: "logs" } }, aws_s3_bucket_logging: {} }),
+    flagged: ["aws_s3_bucket.logs", "aws_s3_bucket.state"],
+  },
+  "STATE-BUCKET-DATA-EVENTS": {
+    pass: json({
+      ...bucket,
+      aws_cloudtrail: { audit: { event_selector: [{ data_resource: [{ type: "AWS::S3::Object", values: [`${ref("aws_s3_bucket.state", "arn")}/`] }] }] } },
+    }),
+    fail: json({
+      aws_s3_bucket: { state: { bucket: "state" }, other: { bucket: "other" } },
+      aws_cloudtrail: {
+        audit: { event_selector: [{ read_write_type: "WriteOnly", data_resource: [{ type: "AWS::S3::Object", values: [`${ref("aws_s3_bucket.state", "arn")}/`] }] }] },
+      },
+    }),
+    flagged: ["aws_s3_bucket.other", "aws_s3_bucket.state"],
+  },
+  "STATE-BUCKET-REPLICATION": {
+    pass: json({ ...bucket, aws_s3_bucket_replication_configuration: { state: forBucket({ role: "r", rule: [{ id: "all", status: "Enabled" }] }) } }),
+    fail: json({ ...bucket, aws_s3_bucket_replication_configuration: { state: forBucket({ role: "r", rule: [{ id: "all", status: "Disabled" }] }) } }),
     flagged: ["aws_s3_bucket.state"],
+  },
+  "STATE-BUCKET-EVENT-NOTIFICATIONS": {
+    pass: json({ ...bucket, aws_s3_bucket_notification: { state: forBucket({ eventbridge: true }) } }),
+    fail: json({ aws_s3_bucket: { state: { bucket: "state" }, other: { bucket: "other" } }, aws_s3_bucket_notification: { state: forBucket({ eventbridge: true }) } }),
+    flagged: ["aws_s3_bucket.other"],
   },
   "STATE-LOCK-TABLE-RECOVERY": {
     pass: json({ aws_dynamodb_table: { locks: { point_in_time_recovery: { enabled: true } } } }),
     fail: json({ aws_dynamodb_table: { locks: { hash_key: "LockID" } } }),
     flagged: ["aws_dynamodb_table.locks"],
+  },
+  "STATE-LOCK-TABLE-CUSTOMER-KEY": {
+    pass: json({ aws_dynamodb_table: { locks: { server_side_encryption: { enabled: true, kms_key_arn: ref("aws_kms_key.locks", "arn") } } } }),
+    fail: json({
+      aws_dynamodb_table: {
+        locks: { hash_key: "LockID" },
+        managed: { server_side_encryption: { enabled: true } },
+        alias: { server_side_encryption: { enabled: true, kms_key_arn: "alias/aws/dynamodb" } },
+      },
+    }),
+    flagged: ["aws_dynamodb_table.alias", "aws_dynamodb_table.locks", "aws_dynamodb_table.managed"],
   },
 };
 

@@ -12,6 +12,8 @@ export const REASONS = {
   publicEntryPoint: "The load balancer is the lesson's deliberate entry point from the internet",
   egressWithoutEndpoints: "Tasks reach ECR, CloudWatch Logs and Secrets Manager over HTTPS; VPC endpoints would cost more than the lesson",
   egressBesideEndpoints: "With NAT as well as VPC endpoints (network.nat), HTTPS reaches public registries and APIs through NAT",
+  publicIpWithoutNat:
+    "Without NAT (network.nat) or VPC endpoints (network.enableVpcEndpoints), the instance reaches Session Manager and the other AWS APIs it needs over the internet gateway, which needs a public IP",
   sessionManagerEgress: "The jump host reaches Session Manager and the Amazon Linux repositories over HTTPS, by name, at addresses AWS does not fix",
   stockImage: "The stock nginx image writes to its root filesystem (cache, pid file)",
   mutableTags: 'The lesson pushes "latest" again to update the service (registry.imageTagMutability)',

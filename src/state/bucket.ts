@@ -1,6 +1,9 @@
 /**
  * StateBucket: the S3 bucket every stage keeps its state in, protected so that a mistake cannot lose state
  * history: versioned, encrypted, private, owner-enforced, TLS only, and kept from `terraform destroy`.
+ *
+ * What a learner's state bucket leaves out, each waived with its reason: access logs, CloudTrail data events,
+ * cross-region replication, event notifications, and (with SSE-S3) a customer managed key.
  */
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -11,6 +14,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { jsonDocument } from "../constructs/iam";
+import { REASONS } from "../policy/reasons";
+import { waive } from "../policy/waivers";
 
 export interface StateBucketProps {
   /** The bucket name (backend.bucket). */
@@ -37,6 +42,12 @@ export class StateBucket extends Construct {
 
     // Every stage's history lives here: `cdktf destroy state` must fail rather than delete it.
     this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, lifecycle: { preventDestroy: true } });
+    const oneWriter = "a learner's state bucket has one writer, and versioning keeps every state it wrote";
+    waive(this.bucket, "STATE-BUCKET-ACCESS-LOGS", `Server access logs need a second bucket and record every plan's reads; ${oneWriter}`);
+    waive(this.bucket, "STATE-BUCKET-DATA-EVENTS", `CloudTrail data events are paid per request and belong to the account's trail, not to the lesson; ${oneWriter}`);
+    waive(this.bucket, "STATE-BUCKET-REPLICATION", "A second bucket in another region doubles storage for state that applying the stages again rebuilds; versioning and prevent_destroy guard this one");
+    waive(this.bucket, "STATE-BUCKET-EVENT-NOTIFICATIONS", "Nothing needs to react to a state write: Terraform reads and writes the state itself, and versioning records each write");
+    if (!props.kmsKeyArn) waive(this.bucket, "STATE-BUCKET-CUSTOMER-KEY", `${REASONS.awsOwnedKeys} (backend.encryption "SSE-S3")`);
     const bucket = this.bucket.id;
 
     // Versioning keeps every earlier state, so a bad apply or a wrong push can be rolled back.

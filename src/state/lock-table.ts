@@ -1,6 +1,7 @@
 /** StateLockTable: the DynamoDB table Terraform's S3 backend locks state in when locking is "dynamodb" or "both". */
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { waive } from "../policy/waivers";
 
 export interface StateLockTableProps {
   /** The table name (backend.lockTable). */
@@ -22,5 +23,6 @@ export class StateLockTable extends Construct {
       pointInTimeRecovery: { enabled: true },
       deletionProtectionEnabled: true,
     });
+    waive(this.table, "STATE-LOCK-TABLE-CUSTOMER-KEY", "The table holds lock ids and state digests, nothing secret; DynamoDB encrypts it with an AWS owned key at no cost");
   }
 }

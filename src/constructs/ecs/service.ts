@@ -286,5 +286,12 @@ export class ContainerService extends Construct {
           : "Without NAT (network.nat), tasks pull their image over the internet gateway, which needs a public IP",
       );
     }
+    if (this.assignPublicIp && ec2) {
+      waive(
+        ec2.launchTemplate,
+        "EC2-NO-PUBLIC-IP",
+        props.openToInternet ? "The fargate lesson browses to the task on its instance's public IP" : REASONS.publicIpWithoutNat,
+      );
+    }
   }
 }

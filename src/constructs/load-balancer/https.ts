@@ -9,7 +9,9 @@ import { Construct } from "constructs";
 import type { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate";
-import { HTTPS_PORT } from "../../settings/load-balancer";
+import { HTTPS_PORT, LOAD_BALANCER_DEFAULTS } from "../../settings/load-balancer";
+import { RECOMMENDED_TLS_POLICY, isSecurityHubTlsPolicy } from "../../policy/rules/elb-tls";
+import { waive } from "../../policy/waivers";
 
 /** The HTTP listener's default action with HTTPS: a permanent redirect to the same URL on 443. */
 export const REDIRECT_TO_HTTPS: LbListenerDefaultAction = {
@@ -36,6 +38,14 @@ export function httpsListener(scope: Construct, id: string, props: HttpsListener
     certificateArn: props.certificateArn,
     defaultAction: [props.defaultAction],
   });
+  // The default policy (TLS 1.3 and 1.2) stays what deployed stages have; Security Hub's ELB.17 lists only stricter ones.
+  if (props.sslPolicy === LOAD_BALANCER_DEFAULTS.sslPolicy && !isSecurityHubTlsPolicy(props.sslPolicy)) {
+    waive(
+      listener,
+      "ELB-TLS-POLICY-RECOMMENDED",
+      `loadBalancer.sslPolicy keeps its default ${props.sslPolicy} (TLS 1.3 and 1.2) so that a deployed stage keeps its policy; set ${RECOMMENDED_TLS_POLICY} for Security Hub's list`,
+    );
+  }
   for (const arn of props.extraCertificateArns) {
     const key = createHash("sha256").update(arn).digest("hex").slice(0, 8);
     new LbListenerCertificate(scope, `certificate-${key}`, { listenerArn: listener.arn, certificateArn: arn });

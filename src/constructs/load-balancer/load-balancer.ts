@@ -136,6 +136,8 @@ export class LoadBalancer extends Construct {
       this.url = `https://${this.loadBalancer.dnsName}`;
     } else {
       waive(this.listener, "ELB-HTTPS", REASONS.noCertificate);
+      // Reported on the load balancer too (checkov CKV2_AWS_20, Security Hub ELB.1): its HTTP listener does not redirect.
+      waive(this.loadBalancer, "ELB-HTTP-REDIRECT", REASONS.noCertificate);
       this.url = `http://${this.loadBalancer.dnsName}${settings.listenerPort === 80 ? "" : `:${settings.listenerPort}`}`;
     }
     this.forwardingListener = this.httpsListener ?? this.listener;

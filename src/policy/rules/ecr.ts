@@ -1,5 +1,5 @@
 /** ECR: the image repository. */
-// source: checkov resource/aws (ECR*), trivy-checks checks/cloud/aws/ecr, AWS Security Hub ECR controls; read 2026-11-22
+// source: checkov resource/aws (ECR*), trivy-checks checks/cloud/aws/ecr, AWS Security Hub ECR controls; read 2026-12-06
 import type { Rule } from "../types";
 import { block, flagWhere } from "./helpers";
 
@@ -34,7 +34,13 @@ export const ECR_RULES: Rule[] = [
     fix: 'Set encryption_configuration { encryption_type = "KMS", kms_key = <customer key> }.',
     checkov: ["CKV_AWS_136"],
     trivy: ["AVD-AWS-0033"],
-    check: (stack) => flagWhere(stack, "aws_ecr_repository", (repo) => block(repo.attributes.encryption_configuration)?.encryption_type !== "KMS"),
+    securityHub: ["ECR.5"],
+    check: (stack) =>
+      flagWhere(stack, "aws_ecr_repository", (repo) => {
+        const encryption = block(repo.attributes.encryption_configuration);
+        if (encryption?.encryption_type !== "KMS") return true;
+        return (typeof encryption.kms_key !== "string" || encryption.kms_key === "") && "KMS without kms_key: the AWS managed key aws/ecr";
+      }),
   },
   {
     id: "ECR-LIFECYCLE-POLICY",

@@ -1,5 +1,5 @@
 /** ECS: cluster, task definition (its container definitions decoded from jsonencode) and service. */
-// source: checkov resource/aws (ECS*), trivy-checks checks/cloud/aws/ecs, AWS Security Hub ECS controls; read 2026-11-22
+// source: checkov resource/aws (ECS*), trivy-checks checks/cloud/aws/ecs, AWS Security Hub ECS controls; read 2026-12-06
 import type { Flag, Rule } from "../types";
 import type { Resource, StackView } from "../stack-view";
 import { block, flagWhere } from "./helpers";
@@ -94,7 +94,7 @@ export const ECS_RULES: Rule[] = [
     reason: "Sharing the host's process or network namespace breaks the isolation between tasks.",
     fix: 'Use network_mode "awsvpc" and leave pid_mode and ipc_mode unset.',
     checkov: ["CKV_AWS_335"],
-    securityHub: ["ECS.3"],
+    securityHub: ["ECS.3", "ECS.17"],
     check: (stack) =>
       flagWhere(stack, "aws_ecs_task_definition", (task) =>
         task.attributes.pid_mode === "host" || task.attributes.ipc_mode === "host" || task.attributes.network_mode === "host"),

@@ -1,5 +1,6 @@
 /** IAM: roles, their trust policies and their permission policies (decoded from jsonencode). */
-// source: checkov resource/aws (IAM*PolicyDocument, IAMRoleAllowsPublicAssume, IAMRoleAllowAssumeFromAccount), trivy-checks checks/cloud/aws/iam, AWS Security Hub IAM controls; read 2026-11-22
+// source: checkov resource/aws (IAM*PolicyDocument, IAMRoleAllowsPublicAssume, IAMManagedAdminPolicy) and graph_checks/aws
+// (IAMManagedIAMFullAccessPolicy), trivy-checks checks/cloud/aws/iam, AWS Security Hub IAM controls; read 2026-12-06
 import type { Flag, Rule } from "../types";
 import type { Resource, StackView } from "../stack-view";
 import { asList } from "../stack-view";
@@ -43,6 +44,27 @@ function flagStatements(stack: StackView, broken: (statement: Statement) => stri
 // source: AWS Service Authorization Reference (ecr, logs, sts, xray, cloudwatch), read 2026-11-22
 export const UNSCOPABLE_ACTIONS = ["ecr:GetAuthorizationToken", "logs:DescribeLogGroups", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData", "sts:GetCallerIdentity"];
 
+/**
+ * AWS-managed policies that grant administrator rights or every action of a service: AdministratorAccess ("*" on
+ * "*"), PowerUserAccess (everything but IAM, Organizations and account management) and the "...FullAccess" policies
+ * ("<service>:*", IAMFullAccess among them), in any partition. Scoped ones such as AmazonSSMManagedInstanceCore pass.
+ */
+// source: AWS Managed Policy Reference Guide (AdministratorAccess, PowerUserAccess, IAMFullAccess, AmazonS3FullAccess), read 2026-12-06
+const BROAD_MANAGED_POLICY = /^arn:aws(?:-[a-z-]+)?:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess(?:-[\w-]+)?|PowerUserAccess|[\w+=,.@-]*FullAccess)$/;
+
+/** Where each resource type names the managed policies it attaches. */
+const ATTACHMENTS: Record<string, string> = {
+  aws_iam_role_policy_attachment: "policy_arn",
+  aws_iam_user_policy_attachment: "policy_arn",
+  aws_iam_group_policy_attachment: "policy_arn",
+  aws_iam_policy_attachment: "policy_arn",
+  aws_ssoadmin_managed_policy_attachment: "managed_policy_arn",
+  aws_iam_role: "managed_policy_arns",
+  aws_iam_role_policy_attachments_exclusive: "policy_arns",
+  aws_iam_user_policy_attachments_exclusive: "policy_arns",
+  aws_iam_group_policy_attachments_exclusive: "policy_arns",
+};
+
 export const IAM_RULES: Rule[] = [
   {
     id: "IAM-NO-ADMIN",
@@ -51,7 +73,6 @@ export const IAM_RULES: Rule[] = [
     reason: 'An allow of action "*" on resource "*" is full administrator access.',
     fix: "Grant the exact actions on the exact resources the role needs.",
     checkov: ["CKV_AWS_62"],
-    trivy: ["AVD-AWS-0057"],
     securityHub: ["IAM.1"],
     check: (stack) => flagStatements(stack, (s) => (actions(s).includes("*") && resources(s).includes("*") ? ["* on *"] : [])),
   },
@@ -62,7 +83,6 @@ export const IAM_RULES: Rule[] = [
     reason: 'Actions "*" or "service:*" grant every present and future action of a service.',
     fix: "List the actions the role uses.",
     checkov: ["CKV_AWS_63"],
-    trivy: ["AVD-AWS-0057"],
     securityHub: ["IAM.21"],
     check: (stack) => flagStatements(stack, (s) => actions(s).filter((action) => action === "*" || action.endsWith(":*"))),
   },
@@ -73,9 +93,23 @@ export const IAM_RULES: Rule[] = [
     reason: 'Resource "*" on actions that can be scoped reaches every such resource in the account.',
     fix: 'Name the resources (ARNs); keep "*" only for actions without resource-level permissions, such as ecr:GetAuthorizationToken.',
     checkov: ["CKV_AWS_355"],
-    trivy: ["AVD-AWS-0057"],
     check: (stack) =>
       flagStatements(stack, (s) => (resources(s).includes("*") ? actions(s).filter((action) => action !== "*" && !UNSCOPABLE_ACTIONS.includes(action)) : [])),
+  },
+  {
+    id: "IAM-NO-BROAD-MANAGED-POLICY",
+    service: "iam",
+    severity: "error",
+    reason: "An attached AWS-managed policy such as AdministratorAccess, PowerUserAccess or IAMFullAccess grants what no inline policy here may.",
+    fix: "Attach only scoped AWS-managed policies (such as AmazonSSMManagedInstanceCore), or write the exact statements the role needs.",
+    checkov: ["CKV_AWS_274", "CKV2_AWS_56"],
+    check: (stack) =>
+      Object.entries(ATTACHMENTS).flatMap(([type, key]) =>
+        flagWhere(stack, type, (holder) => {
+          const broad = asList(holder.attributes[key]).map(String).flatMap((arn) => BROAD_MANAGED_POLICY.exec(arn)?.[1] ?? []);
+          return broad.length > 0 && broad.join(", ");
+        }),
+      ),
   },
   {
     id: "IAM-NO-PASSROLE-ANY",
@@ -93,7 +127,7 @@ export const IAM_RULES: Rule[] = [
     severity: "error",
     reason: 'A role anyone ("*") or any service may assume is a role for strangers.',
     fix: 'Trust exactly the service that needs the role, e.g. { Service = "ecs-tasks.amazonaws.com" }.',
-    checkov: ["CKV_AWS_60", "CKV_AWS_61"],
+    checkov: ["CKV_AWS_60"],
     check: (stack) =>
       flagWhere(stack, "aws_iam_role", (role) =>
         statementsOf(stack, role.attributes.assume_role_policy).some((s) => {

@@ -1,5 +1,5 @@
 /** CloudWatch Logs: log groups. */
-// source: checkov resource/aws (CloudWatchLogGroup*), trivy-checks checks/cloud/aws/cloudwatch; read 2026-11-22
+// source: checkov resource/aws (CloudWatchLogGroup*), trivy-checks checks/cloud/aws/cloudwatch, AWS Security Hub CloudWatch controls; read 2026-12-06
 import type { Rule } from "../types";
 import { flagWhere } from "./helpers";
 
@@ -10,6 +10,7 @@ export const LOGS_RULES: Rule[] = [
     severity: "error",
     reason: "A log group without a retention keeps every event forever, and the bill grows with it.",
     fix: "Set retention_in_days to a period CloudWatch Logs offers.",
+    checkov: ["CKV_AWS_66"],
     check: (stack) => flagWhere(stack, "aws_cloudwatch_log_group", (group) => !(Number(group.attributes.retention_in_days ?? 0) > 0)),
   },
   {
@@ -19,6 +20,7 @@ export const LOGS_RULES: Rule[] = [
     reason: "Investigations and audits often need a year of logs.",
     fix: "Set retention_in_days to 365 or more (service.logRetentionDays).",
     checkov: ["CKV_AWS_338"],
+    securityHub: ["CloudWatch.16"],
     check: (stack) => flagWhere(stack, "aws_cloudwatch_log_group", (group) => Number(group.attributes.retention_in_days ?? 0) > 0 && Number(group.attributes.retention_in_days) < 365),
   },
   {

@@ -1,5 +1,5 @@
 /** RDS: the instance and its subnet group. */
-// source: checkov resource/aws (RDS*), trivy-checks checks/cloud/aws/rds, AWS Security Hub RDS controls, RDS User Guide "PostgreSQL database log files"; read 2026-11-22
+// source: checkov resource/aws (RDS*), trivy-checks checks/cloud/aws/rds, AWS Security Hub RDS controls, RDS User Guide "PostgreSQL database log files"; read 2026-12-06
 import type { Rule } from "../types";
 import type { Resource, StackView } from "../stack-view";
 import { flagWhere, routesToInternetGateway } from "./helpers";
@@ -139,7 +139,6 @@ export const RDS_RULES: Rule[] = [
     severity: "warning",
     reason: "Fewer than 7 days of automated backups leave little time to notice and undo a mistake.",
     fix: "Set backup_retention_period to 7 or more (database.backupRetentionDays).",
-    checkov: ["CKV_AWS_133"],
     trivy: ["AVD-AWS-0077"],
     securityHub: ["RDS.11"],
     check: (stack) => flagWhere(stack, "aws_db_instance", (db) => !(Number(db.attributes.backup_retention_period ?? 0) >= 7)),

@@ -1,5 +1,5 @@
 /** Security groups and their rules (EC2). */
-// source: checkov resource/aws SecurityGroupUnrestrictedIngress*/Egress*, trivy-checks checks/cloud/aws/ec2, AWS Security Hub EC2 controls; read 2026-11-22
+// source: checkov resource/aws SecurityGroupUnrestrictedIngress*/Egress*, trivy-checks checks/cloud/aws/ec2, AWS Security Hub EC2 controls; read 2026-12-06
 import type { Rule } from "../types";
 import type { Attributes, Resource, StackView } from "../stack-view";
 import { attachments, block, flagWhere, fromAnywhere, routesToInternetGateway } from "./helpers";
@@ -84,7 +84,6 @@ export const SECURITY_GROUP_RULES: Rule[] = [
     reason: "A port open to 0.0.0.0/0 or ::/0 is on the internet; only a deliberate entry point should be.",
     fix: "Admit the port from a security group (a load balancer's) or a named range instead.",
     checkov: ["CKV_AWS_260"],
-    trivy: ["AVD-AWS-0107"],
     securityHub: ["EC2.18"],
     check: (stack) => rules(stack, "ingress").filter(({ rule }) => fromAnywhere(rule)).map(({ holder }) => ({ address: holder.address })),
   },
@@ -94,7 +93,6 @@ export const SECURITY_GROUP_RULES: Rule[] = [
     severity: "warning",
     reason: "Egress to anywhere lets a compromised workload send data to any host.",
     fix: "Reach AWS services through VPC endpoints and allow egress only to their prefix lists or security groups.",
-    checkov: ["CKV_AWS_382"],
     trivy: ["AVD-AWS-0104"],
     check: (stack) => rules(stack, "egress").filter(({ rule }) => fromAnywhere(rule)).map(({ holder }) => ({ address: holder.address })),
   },

@@ -337,7 +337,10 @@ describe("errors a user can fix", () => {
 
   test("good arguments parse", () => {
     expect(parseReviewArguments(["--plan", "p.json", "--region", "us-east-1"])).toMatchObject({ plan: "p.json", label: "plan", region: "us-east-1" });
-    expect(parseReviewArguments(["alb", "--base-stage", "fargate", "--out", "x"])).toMatchObject({ stages: ["alb"], baseStage: "fargate", out: "x", offline: false });
+    expect(parseReviewArguments(["alb", "--base-stage", "fargate", "--out", "x"])).toMatchObject({ stages: ["alb"], baseStage: "fargate", out: "x", offline: false, accept: [] });
+    // a later stage as the base reviews a teardown to the earlier lesson
+    expect(parseReviewArguments(["vpc-only", "--base-stage", "db", "--accept", "data-loss,downtime"])).toMatchObject({ stages: ["vpc-only"], baseStage: "db", accept: ["data-loss", "downtime"] });
+    expect(parseReviewArguments(["--plan", "p.json", "--accept", "cost"])).toMatchObject({ plan: "p.json", accept: ["cost"] });
   });
 
   test("a plan file that is missing, not JSON, or not a plan is refused with what to give", () => {
@@ -368,6 +371,45 @@ describe("npm run review, the command", () => {
       expect(written.risks.filter((r) => r.severity !== "blocking")[0].kind).toBe("data-loss");
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("--accept data-loss,downtime: the same plan's risks are shown as accepted, and the exit code is 0", () => {
+    const out = mkdtempSync(join(tmpdir(), "review-cli-"));
+    try {
+      // GIVEN the teardown from db to vpc-only: the database is destroyed (data loss, downtime)
+      const result = run(["--plan", join(fixtures, "vpc-only-from-db.plan.json"), "teardown", "--out", out, "--accept", "data-loss,downtime"]);
+      // THEN every risk is accepted and nothing needs a second look
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^teardown: ok; review in /);
+      const written = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as Review;
+      expect(written.accepted).toEqual(["data-loss", "downtime"]);
+      expect(written.risks.length).toBeGreaterThan(0);
+      expect(written.risks.every((r) => r.accepted === true)).toBe(true);
+      expect(readFileSync(join(out, "review.md"), "utf8")).toContain("**data-loss** (needs-approval, accepted)");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("a Terraform run that fails is one clear error block, no Node stack trace, exit code 1", () => {
+    // GIVEN a terraform on PATH that fails every command, as a broken provider would
+    const bin = mkdtempSync(join(tmpdir(), "fake-terraform-"));
+    try {
+      writeFileSync(join(bin, "terraform"), "#!/bin/sh\necho 'Error: reading EC2 Instance: operation error EC2: DescribeTags' >&2\nexit 1\n", { mode: 0o755 });
+      // WHEN a stage is reviewed offline
+      const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "src/tools/review.ts", "vpc-only", "--offline"], {
+        cwd: join(__dirname, ".."),
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      });
+      // THEN it says which command failed where, in Terraform's words, once
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/(^|\n)review failed: terraform init .*failed in .*vpc-only:\nError: reading EC2 Instance: operation error EC2: DescribeTags\n?$/);
+      expect(result.stderr.match(/review failed/g)).toHaveLength(1);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
     }
   });
 

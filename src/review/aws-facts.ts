@@ -24,7 +24,7 @@ export type Condition =
   | "multi-az" // the instance is Multi-AZ before and after
   | "same-vpc" // the new DB subnet group is in the VPC of the old one
   | "no-healthy-minimum" // an ECS service may stop every old task first (deployment_minimum_healthy_percent 0)
-  | "public-ip-tasks"; // the service's tasks were reached on their public IPs
+  | "public-ip-tasks"; // the service's tasks were reached on their public IPs (no load balancer in front)
 
 export interface InPlaceFact {
   /** What stops, and for how long, typically, while AWS applies the change: the first whose condition holds. */

@@ -57,7 +57,8 @@ const CONDITIONS: Readonly<Record<Condition, Check>> = {
     return vpc !== undefined && vpc === plan.subnetGroupVpc(after[a]);
   },
   "no-healthy-minimum": (_a, _before, after) => Number(after.deployment_minimum_healthy_percent) === 0,
-  "public-ip-tasks": (_a, before) => valueAt(before, ["network_configuration", 0, "assign_public_ip"]) === true,
+  "public-ip-tasks": (_a, before) =>
+    valueAt(before, ["network_configuration", 0, "assign_public_ip"]) === true && ((before.load_balancer as unknown[] | undefined) ?? []).length === 0,
 };
 
 /** "instance_class "db.t4g.micro" -> "db.t3.micro"", or the attribute's name when its value is a block. */

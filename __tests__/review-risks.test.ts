@@ -195,6 +195,16 @@ describe("instances, Auto Scaling groups, load balancers and ECS services change
     expect(kinds(reviewOf(plan(change("aws_autoscaling_group", group, { ...template, instance_refresh: [{ strategy: "Rolling" }] }))))).toEqual([]);
   });
 
+  test("a new launch template version reaches no running instance of a group on $Latest; a template no group uses: no risk", () => {
+    const template = change("aws_launch_template", { id: "lt-1", instance_type: "t3.small" }, { id: "lt-1", instance_type: "t3.medium" }, ["update"], "aws_launch_template.ecs");
+    const group = { launch_template: [{ id: "lt-1", version: "$Latest" }], protect_from_scale_in: true };
+    const r = reviewOf(plan(template, change("aws_autoscaling_group", group, group, ["no-op"], "aws_autoscaling_group.ecs")));
+    expect(r.risks).toEqual([
+      expect.objectContaining({ kind: "needs-companion", address: "aws_launch_template.ecs", reason: expect.stringMatching(/instance_type "t3\.small" -> "t3\.medium".*running instances keep the old one/) }),
+    ]);
+    expect(kinds(reviewOf(plan(template)))).toEqual([]);
+  });
+
   test("a service's network: a new deployment, an outage only when no healthy minimum is kept; load balancer subnets: no risk", () => {
     const service = (minimum: number, subnets: string[]) => ({ deployment_minimum_healthy_percent: minimum, network_configuration: [{ subnets }] });
     expect(kinds(reviewOf(plan(change("aws_ecs_service", service(100, ["a"]), service(100, ["b"])))))).toEqual([]);

@@ -24,7 +24,8 @@ export type Condition =
   | "multi-az" // the instance is Multi-AZ before and after
   | "same-vpc" // the new DB subnet group is in the VPC of the old one
   | "no-healthy-minimum" // an ECS service may stop every old task first (deployment_minimum_healthy_percent 0)
-  | "public-ip-tasks"; // the service's tasks were reached on their public IPs (no load balancer in front)
+  | "public-ip-tasks" // the service's tasks were reached on their public IPs (no load balancer in front)
+  | "feeds-running-group"; // a launch template that an Auto Scaling group, kept by the plan, launches from
 
 export interface InPlaceFact {
   /** What stops, and for how long, typically, while AWS applies the change: the first whose condition holds. */
@@ -33,8 +34,8 @@ export interface InPlaceFact {
   readonly refused?: ReadonlyArray<{ readonly when: Condition; readonly why: string }>;
   /** RDS applies it in the next maintenance window unless apply_immediately is true. */
   readonly deferred?: true;
-  /** It takes effect only with this companion step or setting; `unless` names the setting that provides it. */
-  readonly companion?: { readonly needs: string; readonly unless?: string };
+  /** It takes effect only with this companion step or setting (under a condition); `unless` names the setting that provides it. */
+  readonly companion?: { readonly needs: string; readonly unless?: string; readonly when?: Condition };
   /** What else to know; no risk. */
   readonly note?: string;
 }
@@ -165,6 +166,21 @@ const AUTOSCALING_GROUP: Readonly<Record<string, InPlaceFact>> = {
   vpc_zone_identifier: { note: "in place; Auto Scaling rebalances, launching instances in the new subnets before it terminates old ones" },
 };
 
+// source: Amazon EC2 Auto Scaling User Guide, "Create an Auto Scaling group using a launch template" ("existing
+// instances are not affected") and plans of hashicorp/aws 5.100.0 (a launch template changes in place: a new
+// version; a group on "$Latest" shows no change at all); read 2026-12-06.
+const NEW_VERSION: InPlaceFact = {
+  companion: {
+    when: "feeds-running-group",
+    needs: "new instances: the Auto Scaling group launches only new instances from the new version, and its running instances keep the old one until they are replaced (an instance refresh)",
+  },
+};
+const LAUNCH_TEMPLATE: Readonly<Record<string, InPlaceFact>> = Object.fromEntries(
+  ["image_id", "instance_type", "user_data", "key_name", "network_interfaces", "vpc_security_group_ids", "iam_instance_profile", "block_device_mappings", "metadata_options"].map(
+    (attribute) => [attribute, NEW_VERSION],
+  ),
+);
+
 /** In-place facts per resource type and top-level attribute. */
 export const IN_PLACE: Readonly<Record<string, Readonly<Record<string, InPlaceFact>>>> = {
   aws_db_instance: RDS,
@@ -173,6 +189,7 @@ export const IN_PLACE: Readonly<Record<string, Readonly<Record<string, InPlaceFa
   aws_alb: LOAD_BALANCER,
   aws_ecs_service: ECS_SERVICE,
   aws_autoscaling_group: AUTOSCALING_GROUP,
+  aws_launch_template: LAUNCH_TEMPLATE,
 };
 
 /** Engines whose gp3 storage has a fixed baseline below GP3_BASELINE_GIB. */

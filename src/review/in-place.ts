@@ -4,7 +4,7 @@
  * What decides is read from the plan's values after the change (apply_immediately,
  * allow_major_version_upgrade, multi_az), never from the settings.
  */
-import type { ChangeEntry } from "./changes";
+import { mentions, type ChangeEntry } from "./changes";
 import { GP3_BASELINE_ENGINES, GP3_BASELINE_GIB, IN_PLACE, type Condition, type InPlaceFact } from "./aws-facts";
 import type { RiskKind } from "./kinds";
 import { managedChanges, valueAt, type PlanJson, type Values } from "./plan";
@@ -35,6 +35,8 @@ const isArm = (type: unknown) => /^[a-z]+\d+[a-z]*g[a-z]*\./.test(String(type));
 /** What a condition may look up beyond the resource's own values: the VPC of a DB subnet group, by name. */
 export interface PlanContext {
   readonly subnetGroupVpc: (name: unknown) => string | undefined;
+  /** True when an Auto Scaling group the plan keeps launches from the launch template with this id. */
+  readonly feedsKeptGroup: (templateId: unknown) => boolean;
 }
 
 type Check = (attribute: string, before: Values, after: Values, plan: PlanContext) => boolean;
@@ -57,6 +59,7 @@ const CONDITIONS: Readonly<Record<Condition, Check>> = {
     return vpc !== undefined && vpc === plan.subnetGroupVpc(after[a]);
   },
   "no-healthy-minimum": (_a, _before, after) => Number(after.deployment_minimum_healthy_percent) === 0,
+  "feeds-running-group": (_a, before, _after, plan) => plan.feedsKeptGroup(before.id),
   "public-ip-tasks": (_a, before) =>
     valueAt(before, ["network_configuration", 0, "assign_public_ip"]) === true && ((before.load_balancer as unknown[] | undefined) ?? []).length === 0,
 };
@@ -88,16 +91,21 @@ function effectsOf(fact: InPlaceFact, attribute: string, change: string, before:
   const outage = fact.outage?.find((o) => holds(o.when));
   if (outage) effects.outage.push(`${change}: ${outage.what}${later ? ", in the next maintenance window" : ""}`);
   const companion = fact.companion;
-  if (companion && !(companion.unless && isSet(after[companion.unless]))) effects.companion.push(`${change}: it needs ${companion.needs}`);
+  if (companion && holds(companion.when) && !(companion.unless && isSet(after[companion.unless]))) effects.companion.push(`${change}: it needs ${companion.needs}`);
 }
 
-/** The plan's DB subnet groups by name, with their VPC where it is known. */
+/** What the conditions look up in the plan: DB subnet groups' VPCs by name, and the Auto Scaling groups it keeps. */
 export function planContext(plan: PlanJson): PlanContext {
+  const all = managedChanges(plan);
   const vpcs = new Map<string, string>();
-  for (const c of managedChanges(plan).filter((r) => r.type === "aws_db_subnet_group")) {
+  for (const c of all.filter((r) => r.type === "aws_db_subnet_group")) {
     for (const v of [c.change.before, c.change.after]) if (typeof v?.name === "string" && typeof v.vpc_id === "string") vpcs.set(v.name, v.vpc_id);
   }
-  return { subnetGroupVpc: (name) => (typeof name === "string" ? vpcs.get(name) : undefined) };
+  const keptGroups = all.filter((c) => c.type === "aws_autoscaling_group" && c.change.before !== null && !c.change.actions.includes("delete"));
+  return {
+    subnetGroupVpc: (name) => (typeof name === "string" ? vpcs.get(name) : undefined),
+    feedsKeptGroup: (id) => typeof id === "string" && keptGroups.some((g) => mentions(g.change.before, new Set([id]))),
+  };
 }
 
 function isSet(value: unknown): boolean {

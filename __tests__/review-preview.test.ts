@@ -15,6 +15,7 @@ jest.setTimeout(600_000);
 describeWithTerraform("review: offline previews against a prior state", () => {
   const ctx = reviewContext();
   const reviews: Record<string, Review> = {};
+  const priors: Record<string, PriorState> = {};
   const eu = PRICES["eu-west-1"];
 
   beforeAll(async () => {
@@ -44,11 +45,19 @@ describeWithTerraform("review: offline previews against a prior state", () => {
       // from alb on NAT moves the tasks private (fargate keeps them public: the lesson browses to them)
       nat: reviewHead(ctx, "alb", source({ network: { nat: "perAz" } }), alb, "nat"),
       serviceName: reviewHead(ctx, "fargate", source({ service: { appName: "my-app" } }), fargate, "service-name"),
+      region: reviewHead(ctx, "db", source({ region: "eu-central-1" }), db, "region"),
+      dbCidr: reviewHead(ctx, "db", source({ network: { cidr: "10.1.0.0/16" } }), db, "db-cidr"),
     };
+    priors.db = db;
     // and the committed code of HEAD, synthesized by its own main.ts, as the base of vpc-only
     const fromRef = priorStateOf("vpc-only", { kind: "ref", ref: "HEAD" }, ctx).then((prior) => reviewHead(ctx, "vpc-only", source(), prior, "from-ref"));
-    const done = await Promise.all([...Object.values(heads), fromRef]);
-    reviews.fromRef = done[done.length - 1];
+    // and a teardown: vpc-only against the db lesson built under vpc-only's names (--base-stage db)
+    const teardown = priorStateOf("vpc-only", { kind: "source", source: source({}, { lesson: "db" }), description: "stage db" }, ctx, "teardown-base").then((prior) =>
+      reviewHead(ctx, "vpc-only", source(), prior, "teardown"),
+    );
+    const done = await Promise.all([...Object.values(heads), fromRef, teardown]);
+    reviews.fromRef = done[done.length - 2];
+    reviews.teardown = done[done.length - 1];
     Object.keys(heads).forEach((name, i) => (reviews[name] = done[i]));
   });
 
@@ -59,16 +68,51 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     expect(reviews.fromRef.verdict).toBe("no changes");
   });
 
-  test("database instance class changed: an update in place, no data loss, and the cost follows the class", () => {
+  test("database instance class changed: an update in place with an outage, no data loss, and the cost follows the class", () => {
     const review = reviews.instanceClass;
     expect(review.summary).toEqual({ add: 0, change: 1, destroy: 0, replace: 0 });
     const instance = changeOf(review, "aws_db_instance.");
     expect(instance.kind).toBe("update");
     expect(instance.attributes).toEqual([{ path: "instance_class", before: "db.t4g.micro", after: "db.t3.micro" }]);
     expect(review.risks.filter((r) => r.kind === "data-loss")).toEqual([]);
+    // RDS restarts the instance on a new host: an outage, now or in the maintenance window
+    expect(review.risks.find((r) => r.kind === "downtime")).toMatchObject({ address: instance.address, reason: expect.stringMatching(/^updated in place with an outage: instance_class "db\.t4g\.micro" -> "db\.t3\.micro"/) });
     const delta = (eu.postgresHour["db.t3.micro"] - eu.postgresHour["db.t4g.micro"]) * HOURS_PER_MONTH;
     expect((review.cost.monthly ?? 0) - (review.cost.monthlyBefore ?? 0)).toBeCloseTo(delta, 1);
-    expect(review.exitCode).toBe(0);
+    expect(review.verdict).toBe("needs a second look");
+    expect(review.exitCode).toBe(3);
+  });
+
+  test("region changed: the prior state lives in the base's region, the old stack is orphaned (blocking), before is priced there", () => {
+    // the prior state was built where the base ran
+    const arns = JSON.stringify(priors.db.state).match(/arn:aws:rds:[a-z0-9-]+:/g) ?? [];
+    expect(new Set(arns)).toEqual(new Set(["arn:aws:rds:eu-west-1:"]));
+    const review = reviews.region;
+    expect(review.risks[0]).toMatchObject({ kind: "orphaned-stack", severity: "blocking" });
+    expect(review.risks[0].reason).toMatch(/now targets, eu-central-1: \d+ in eu-west-1 \(aws_db_instance\.database_instance_\w+.*the database workshop-db-postgres and its data stay behind/);
+    expect(review.cost).toMatchObject({ region: "eu-central-1", regionBefore: "eu-west-1" });
+    expect(review.exitCode).toBe(3);
+  });
+
+  test("VPC CIDR changed under the database: the database blocks the apply, and the review says what AWS does", () => {
+    const review = reviews.dbCidr;
+    const database = changeOf(review, "aws_db_instance.");
+    const blocked = review.risks.filter((r) => r.kind === "blocked-apply");
+    expect(blocked.map((r) => r.address)).toEqual([database.address]);
+    expect(blocked[0].reason).toMatch(/network interface stays in .*aws_subnet\.network_private-subnet-a_\w+ \(replaced destroy-before-create\).*half destroyed.*RDS cannot move a DB instance to another VPC in place/);
+    expect(review.exitCode).toBe(3);
+  });
+
+  test("teardown to an earlier lesson (vpc-only against db): the database's data loss first, and nothing promises a new one", () => {
+    const review = reviews.teardown;
+    expect(review.summary.add).toBe(0);
+    expect(review.risks[0]).toMatchObject({ kind: "data-loss", address: changeOf(review, "aws_db_instance.").address });
+    expect(review.risks[0].reason).toMatch(/^destroyed: the database instance workshop-vpc-only-postgres and its 20 GiB of storage are deleted/);
+    expect(review.risks.find((r) => r.kind === "downtime" && r.address.startsWith("aws_db_instance."))?.reason).toBe(
+      "destroyed, and nothing in this plan replaces it: the database accepts no connections",
+    );
+    expect(JSON.stringify(review.risks)).not.toMatch(/until the new/);
+    expect(review.exitCode).toBe(3);
   });
 
   test("master user name changed: the instance is replaced because of username, its data loss comes first, exit code 3", () => {
@@ -78,8 +122,10 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     expect(instance.replacePaths).toEqual(["username"]);
     expect(instance.order).toBe("destroy-before-create");
     expect(review.summary).toEqual({ add: 0, change: 0, destroy: 0, replace: 1 });
-    expect(review.risks[0]).toMatchObject({ kind: "data-loss", address: instance.address });
-    expect(review.risks[0].reason).toMatch(/username "postgres" -> "workshop_admin" cannot change in place.*20 GiB of storage are deleted/);
+    // first among the risks that need an approval (a blocking name-collision is only for create-before-destroy)
+    const [first] = review.risks.filter((r) => r.severity === "needs-approval");
+    expect(first).toMatchObject({ kind: "data-loss", address: instance.address });
+    expect(first.reason).toMatch(/username "postgres" -> "workshop_admin" cannot change in place.*20 GiB of storage are deleted/);
     expect(review.exitCode).toBe(3);
     const markdown = renderReview(review);
     expect(markdown.indexOf("data-loss")).toBeLessThan(markdown.indexOf("### Destroyed and replaced"));

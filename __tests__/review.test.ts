@@ -74,9 +74,11 @@ describe("risks, from a captured plan", () => {
     const r = review("db-username");
     const instance = r.changes.find((c) => c.type === "aws_db_instance");
     expect(instance).toMatchObject({ kind: "replace", replacePaths: ["username"], order: "destroy-before-create" });
-    expect(r.risks.map((x) => x.kind)).toEqual(["data-loss", "downtime", "name-collision"]);
-    expect(r.risks[0].reason).toMatch(/^replaced \(username "postgres" -> "workshop_admin" cannot change in place\): the database instance workshop-db-postgres and its 20 GiB/);
-    expect(r.risks[0].reason).toMatch(/no final snapshot is taken/);
+    // (a name-collision, blocking, is only for a replacement created before its predecessor is gone)
+    const approvals = r.risks.filter((x) => x.severity === "needs-approval");
+    expect(approvals.map((x) => x.kind)).toEqual(["data-loss", "downtime"]);
+    expect(approvals[0].reason).toMatch(/^replaced \(username "postgres" -> "workshop_admin" cannot change in place\): the database instance workshop-db-postgres and its 20 GiB/);
+    expect(approvals[0].reason).toMatch(/no final snapshot is taken/);
     expect(r.exitCode).toBe(3);
     expect(r.verdict).toBe("needs a second look");
   });
@@ -88,16 +90,23 @@ describe("risks, from a captured plan", () => {
       { from: "0.0.0.0/0", to: "database workshop-db-postgres", port: 5432, via: "aws_vpc_security_group_ingress_rule.test-database-from-anywhere" },
     ]);
     expect(r.risks).toEqual([
-      { kind: "new-internet-path", address: "aws_vpc_security_group_ingress_rule.test-database-from-anywhere", reason: "0.0.0.0/0 can newly reach database workshop-db-postgres on port 5432" },
+      {
+        kind: "new-internet-path",
+        severity: "needs-approval",
+        address: "aws_vpc_security_group_ingress_rule.test-database-from-anywhere",
+        reason: "0.0.0.0/0 can newly reach database workshop-db-postgres on port 5432",
+      },
     ]);
     expect(r.exitCode).toBe(3);
   });
 
-  test("a replacement that keeps a fixed name with create-before-destroy is a collision", () => {
+  test("a replacement that keeps a fixed name with create-before-destroy is a collision: the apply fails, so it blocks", () => {
     const c = change({ type: "aws_ecs_service", actions: ["create", "delete"], before: { name: "my-nginx" }, after: { name: "my-nginx" } });
     const r = reviewPlan(plan(c), { stage: "t", source: { kind: "plan-file" } });
-    expect(r.risks).toEqual([expect.objectContaining({ kind: "name-collision", reason: expect.stringMatching(/create-before-destroy with the fixed name "my-nginx": AWS refuses a second/) })]);
-    expect(r.exitCode).toBe(0);
+    expect(r.risks).toEqual([
+      expect.objectContaining({ kind: "name-collision", severity: "blocking", reason: expect.stringMatching(/create-before-destroy with the fixed name "my-nginx": AWS refuses a second/) }),
+    ]);
+    expect(r.exitCode).toBe(3);
   });
 });
 
@@ -195,7 +204,7 @@ describe("IAM", () => {
     const broader = change({ type: "aws_iam_role_policy", before: { role: "r", policy: policy(["s3:GetObject"]) }, after: { role: "r", policy: policy(["s3:GetObject", "s3:PutObject"]) } });
     expect(iamChanges(plan(role, broader))).toEqual([{ role: "r", granted: ["s3:PutObject on *"], withdrawn: [], unknownAfter: false, existedBefore: true }]);
     const r = reviewPlan(plan(role, broader), { stage: "t", source: { kind: "plan-file" } });
-    expect(r.risks).toEqual([{ kind: "iam-broadened", address: "role r", reason: "newly allowed: s3:PutObject on *" }]);
+    expect(r.risks).toEqual([{ kind: "iam-broadened", severity: "needs-approval", address: "role r", reason: "newly allowed: s3:PutObject on *" }]);
     const narrower = change({ type: "aws_iam_role_policy", before: { role: "r", policy: policy(["s3:GetObject", "s3:PutObject"]) }, after: { role: "r", policy: policy(["s3:GetObject"]) } });
     expect(iamChanges(plan(role, narrower))[0].withdrawn).toEqual(["s3:PutObject on *"]);
   });
@@ -288,7 +297,7 @@ describe("errors a user can fix", () => {
     [["db", "--frobnicate"], /--frobnicate: unknown option; allowed: --offline, --plan, --base/],
     [["db", "--out"], /--out needs a value/],
     [["alb", "--base", "main", "--base-stage", "fargate"], /--base and --base-stage: give one base, not 2/],
-    [["fargate", "--base-stage", "alb"], /--base-stage: "alb" must be a stage before fargate/],
+    [["fargate", "--base-stage", "fargate"], /--base-stage: "fargate" is the stage under review; name an earlier lesson \(the step forward\) or a later one \(a teardown\)/],
     [["db", "--base-stage", "nope"], /--base-stage: "nope" is not a stage/],
     [["a", "b", "--plan", "p.json"], /--plan reviews one plan; give at most one label, not 2/],
     [["--plan", "p.json", "--offline"], /--plan reviews a finished plan; it does not combine with --offline/],
@@ -328,7 +337,10 @@ describe("errors a user can fix", () => {
 
   test("good arguments parse", () => {
     expect(parseReviewArguments(["--plan", "p.json", "--region", "us-east-1"])).toMatchObject({ plan: "p.json", label: "plan", region: "us-east-1" });
-    expect(parseReviewArguments(["alb", "--base-stage", "fargate", "--out", "x"])).toMatchObject({ stages: ["alb"], baseStage: "fargate", out: "x", offline: false });
+    expect(parseReviewArguments(["alb", "--base-stage", "fargate", "--out", "x"])).toMatchObject({ stages: ["alb"], baseStage: "fargate", out: "x", offline: false, accept: [] });
+    // a later stage as the base reviews a teardown to the earlier lesson
+    expect(parseReviewArguments(["vpc-only", "--base-stage", "db", "--accept", "data-loss,downtime"])).toMatchObject({ stages: ["vpc-only"], baseStage: "db", accept: ["data-loss", "downtime"] });
+    expect(parseReviewArguments(["--plan", "p.json", "--accept", "cost"])).toMatchObject({ plan: "p.json", accept: ["cost"] });
   });
 
   test("a plan file that is missing, not JSON, or not a plan is refused with what to give", () => {
@@ -356,9 +368,48 @@ describe("npm run review, the command", () => {
       expect(readdirSync(out).sort()).toEqual(["plan.json", "review.json", "review.md"]);
       const written = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as Review;
       expect(written).toMatchObject({ stage: "db", summary: { replace: 1 }, exitCode: 3 });
-      expect(written.risks[0].kind).toBe("data-loss");
+      expect(written.risks.filter((r) => r.severity !== "blocking")[0].kind).toBe("data-loss");
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("--accept data-loss,downtime: the same plan's risks are shown as accepted, and the exit code is 0", () => {
+    const out = mkdtempSync(join(tmpdir(), "review-cli-"));
+    try {
+      // GIVEN the teardown from db to vpc-only: the database is destroyed (data loss, downtime)
+      const result = run(["--plan", join(fixtures, "vpc-only-from-db.plan.json"), "teardown", "--out", out, "--accept", "data-loss,downtime"]);
+      // THEN every risk is accepted and nothing needs a second look
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^teardown: ok; review in /);
+      const written = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as Review;
+      expect(written.accepted).toEqual(["data-loss", "downtime"]);
+      expect(written.risks.length).toBeGreaterThan(0);
+      expect(written.risks.every((r) => r.accepted === true)).toBe(true);
+      expect(readFileSync(join(out, "review.md"), "utf8")).toContain("**data-loss** (needs-approval, accepted)");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("a Terraform run that fails is one clear error block, no Node stack trace, exit code 1", () => {
+    // GIVEN a terraform on PATH that fails every command, as a broken provider would
+    const bin = mkdtempSync(join(tmpdir(), "fake-terraform-"));
+    try {
+      writeFileSync(join(bin, "terraform"), "#!/bin/sh\necho 'Error: reading EC2 Instance: operation error EC2: DescribeTags' >&2\nexit 1\n", { mode: 0o755 });
+      // WHEN a stage is reviewed offline
+      const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "src/tools/review.ts", "vpc-only", "--offline"], {
+        cwd: join(__dirname, ".."),
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      });
+      // THEN it says which command failed where, in Terraform's words, once
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/(^|\n)review failed: terraform init .*failed in .*vpc-only:\nError: reading EC2 Instance: operation error EC2: DescribeTags\n?$/);
+      expect(result.stderr.match(/review failed/g)).toHaveLength(1);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
     }
   });
 

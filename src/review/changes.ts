@@ -94,11 +94,12 @@ export function attributeChanges(change: ResourceChange): AttributeChange[] {
 }
 
 /** Strings that identify a resource to others: its id and ARN. */
-function identities(values: Record<string, unknown> | null): string[] {
+export function identities(values: Record<string, unknown> | null): string[] {
   return ["id", "arn"].map((k) => values?.[k]).filter((v): v is string => typeof v === "string" && v.length > 0);
 }
 
-function mentions(value: unknown, ids: Set<string>): boolean {
+/** True when `value` holds one of `ids`, or an ARN under one of them. */
+export function mentions(value: unknown, ids: Set<string>): boolean {
   if (typeof value === "string") return ids.has(value) || [...ids].some((id) => id.startsWith("arn:") && value.startsWith(`${id}:`));
   if (isContainer(value)) return Object.values(value).some((v) => mentions(v, ids));
   return false;

@@ -93,6 +93,8 @@ export interface CostLine {
 export interface Cost {
   readonly currency: "USD";
   readonly region: string | null;
+  /** Where the prior state's resources run, when another region than `region`: "before" is priced there. */
+  readonly regionBefore?: string;
   /** After the change; null when the region has no prices. */
   readonly monthly: number | null;
   readonly monthlyBefore: number | null;
@@ -225,9 +227,12 @@ class Pricing {
   }
 }
 
-export function cost(plan: PlanJson, regionOverride?: string): Cost {
+/** The stage's cost after the plan in `region`, and before it where the prior state runs (`priorRegion`, when it is another). */
+export function cost(plan: PlanJson, regionOverride?: string, priorRegion?: string): Cost {
   const region = regionOverride ?? planRegion(plan) ?? null;
+  const regionBefore = priorRegion && priorRegion !== region ? priorRegion : undefined;
   const prices = region ? PRICES[region] : undefined;
+  const pricesBefore = regionBefore ? PRICES[regionBefore] : prices;
   const assumptions = [
     `${HOURS_PER_MONTH} hours a month, on-demand prices in USD`,
     "data transfer, requests, logs and backups beyond the free allowance are not included",
@@ -235,11 +240,13 @@ export function cost(plan: PlanJson, regionOverride?: string): Cost {
     `the load balancer carries ${ASSUMED_LCUS} LCU an hour`,
     "a service runs its desired count all month (with auto scaling: the desired count it starts with)",
   ];
+  const known = Object.keys(PRICES).join(", ");
+  if (regionBefore) assumptions.push(`before the change the stage runs in ${regionBefore}, and is priced there${pricesBefore ? "" : `: no prices for it; the table has ${known}`}`);
   if (!prices) {
-    const known = Object.keys(PRICES).join(", ");
     return {
       currency: "USD",
       region,
+      ...(regionBefore && { regionBefore }),
       monthly: null,
       monthlyBefore: null,
       priceDate: PRICE_DATE,
@@ -252,17 +259,18 @@ export function cost(plan: PlanJson, regionOverride?: string): Cost {
   }
   assumptions.push(`VPC interface endpoints: hours only; the data they process ($${prices.interfaceEndpointGb} per GB) is not included`);
   const after = new Pricing(plan, "after", prices);
-  const before = new Pricing(plan, "before", prices);
+  const before = pricesBefore ? new Pricing(plan, "before", pricesBefore) : undefined;
   return {
     currency: "USD",
     region,
+    ...(regionBefore && { regionBefore }),
     monthly: after.total,
-    monthlyBefore: before.total,
+    monthlyBefore: before ? before.total : null,
     priceDate: PRICE_DATE,
     priceSource: PRICE_SOURCE,
     assumptions,
     lines: after.lines,
-    linesBefore: before.lines,
-    unpriced: [...new Set([...after.unpriced, ...before.unpriced])],
+    linesBefore: before?.lines ?? [],
+    unpriced: [...new Set([...after.unpriced, ...(before?.unpriced ?? [])])],
   };
 }

@@ -5,8 +5,9 @@
  *
  * plan.ts reads the plan; changes.ts counts and explains each resource's change; exposure.ts finds the
  * paths from the internet and between security groups; iam.ts diffs role permissions; risks.ts names the
- * risks; cost.ts prices the stage before and after; diagram.ts draws it; run.ts runs Terraform for it, and
- * prior-state.ts builds the state a preview plans against.
+ * risks (their kinds and severities in kinds.ts; in-place.ts, moves.ts and blocked.ts read the AWS facts in
+ * aws-facts.ts); cost.ts prices the stage before and after; diagram.ts draws it; run.ts runs Terraform for
+ * it, and prior-state.ts builds the state a preview plans against.
  *
  * review.json is read by CI and other tools, and stays stable: fields are only ever added. Version 1 holds
  *   stage            the stage (or the label given with --plan)
@@ -14,13 +15,19 @@
  *   verdict          "no changes" | "ok" | "needs a second look"
  *   summary          { add, change, destroy, replace }: a replacement counts once, as a replacement
  *   changes[]        { address, type, actions, kind, replacePaths?, order?, reason?, attributes?, causedBy? }
- *   risks[]          { kind: data-loss | downtime | name-collision | new-internet-path | iam-broadened, address, reason }
+ *   risks[]          { kind, severity, address, reason, accepted? }, most serious first: severity "blocking" (the apply
+ *                    fails or leaves the stage broken), "needs-approval" or "info"; accepted: true when --accept named its kind
+ *   riskKinds[]      { kind, severity } for every kind (kinds.ts): orphaned-stack, blocked-apply, refused and
+ *                    name-collision are blocking; data-loss, new-internet-path, downtime, needs-companion,
+ *                    iam-broadened and cost need an approval; deferred is info
+ *   accepted[]       the kinds accepted with --accept (never a blocking one)
  *   exposure         { before, after, newInternetPaths }, each a list of { from, to, port, via }
  *   iam[]            { role, granted, withdrawn, unknownAfter, existedBefore }
- *   cost             { currency, region, monthly, monthlyBefore, priceDate, priceSource, assumptions, lines, linesBefore, unpriced }
+ *   cost             { currency, region, regionBefore?, monthly, monthlyBefore, priceDate, priceSource, assumptions, lines, linesBefore, unpriced }
+ *                    (regionBefore: where the prior state's resources run, when that is another region; "before" is priced there)
  *   policy           { findings: [{ ruleId, severity, address, message }], waivers: [{ ruleId, address, reason }] }
  *   diagram          Mermaid source
- *   exitCode         0, or 3 when a risk of kind data-loss or new-internet-path needs an approval
+ *   exitCode         3 when the verdict is "needs a second look" (a risk that is not info and not accepted), else 0
  */
 import { resourceChanges, summarize } from "./changes";
 import { cost } from "./cost";
@@ -29,7 +36,9 @@ import { exposure } from "./exposure";
 import { iamChanges } from "./iam";
 import type { PlanJson } from "./plan";
 import type { PolicyResults, Review, ReviewSource, Verdict } from "./review";
-import { BLOCKING_RISKS, risks } from "./risks";
+import { markAccepted, needsALook, RISK_KINDS, type RiskKind } from "./kinds";
+import { priorRegion } from "./moves";
+import { risks } from "./risks";
 
 export type * from "./review";
 
@@ -40,6 +49,8 @@ export interface ReviewOptions {
   readonly region?: string;
   /** The stage's policy results (src/review/policy.ts). @default - none checked */
   readonly policy?: PolicyResults;
+  /** Risk kinds the team expects (--accept): shown as accepted, they need no second look. Blocking kinds never are. @default - none */
+  readonly accept?: readonly RiskKind[];
 }
 
 /** The review of one plan: pure, no Terraform, no files. */
@@ -48,9 +59,10 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions): Review {
   const summary = summarize(changes);
   const paths = exposure(plan);
   const iam = iamChanges(plan);
-  const found = risks({ plan, changes, newInternetPaths: paths.newInternetPaths, iam });
-  const blocking = found.some((r) => BLOCKING_RISKS.includes(r.kind));
-  const verdict: Verdict = changes.length === 0 && found.length === 0 ? "no changes" : found.length > 0 ? "needs a second look" : "ok";
+  const accept = options.accept ?? [];
+  const estimate = cost(plan, options.region, priorRegion(plan));
+  const found = markAccepted(risks({ plan, changes, newInternetPaths: paths.newInternetPaths, iam, cost: estimate }), accept);
+  const verdict: Verdict = changes.length === 0 && found.length === 0 ? "no changes" : found.some(needsALook) ? "needs a second look" : "ok";
   return {
     version: 1,
     stage: options.stage,
@@ -59,12 +71,14 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions): Review {
     summary,
     changes,
     risks: found,
+    riskKinds: RISK_KINDS.map(({ kind, severity }) => ({ kind, severity })),
+    accepted: [...accept],
     exposure: paths,
     iam,
-    cost: cost(plan, options.region),
+    cost: estimate,
     policy: options.policy ?? { findings: [], waivers: [] },
     diagram: diagram(plan, paths.after),
-    exitCode: blocking ? 3 : 0,
+    exitCode: verdict === "needs a second look" ? 3 : 0,
   };
 }
 

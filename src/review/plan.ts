@@ -56,6 +56,8 @@ export interface PlanJson {
   readonly terraform_version?: string;
   readonly planned_values?: { outputs?: Record<string, PlannedOutput>; root_module?: StateModule };
   readonly resource_changes?: ResourceChange[];
+  /** What a refresh found changed outside Terraform; a resource it found gone has after null. */
+  readonly resource_drift?: ResourceChange[];
   readonly output_changes?: Record<string, OutputChange>;
   readonly prior_state?: { values?: { outputs?: Record<string, PlannedOutput>; root_module?: StateModule } };
   readonly configuration?: {

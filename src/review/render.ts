@@ -33,7 +33,9 @@ export function renderReview(review: Review): string {
     out.push("", "### Needs a second look", "");
     // A risk of a destroyed or replaced resource is explained with it, below; the others here.
     const explainedBelow = new Set(review.changes.filter((c) => c.kind === "replace" || c.kind === "delete").map((c) => c.address));
-    for (const r of review.risks) out.push(`- **${r.kind}** \`${r.address}\`${explainedBelow.has(r.address) ? "" : `: ${r.reason}`}`);
+    for (const r of review.risks) {
+      out.push(`- **${r.kind}** (${r.severity}${r.accepted ? ", accepted" : ""}) \`${r.address}\`${explainedBelow.has(r.address) ? "" : `: ${r.reason}`}`);
+    }
   }
 
   const gone = review.changes.filter((c) => c.kind === "replace" || c.kind === "delete");
@@ -81,7 +83,7 @@ export function renderReview(review: Review): string {
   if (c.monthly === null) out.push(`No prices for region ${c.region ?? "(unknown)"}.`);
   else {
     const delta = c.monthly - (c.monthlyBefore ?? 0);
-    out.push(`${money(c.monthly)} a month after the change, ${money(c.monthlyBefore)} before (${delta >= 0 ? "+" : "-"}${money(Math.abs(delta))}), in ${c.region}.`);
+    out.push(`${money(c.monthly)} a month after the change, ${money(c.monthlyBefore)} before (${delta >= 0 ? "+" : "-"}${money(Math.abs(delta))}), in ${c.region}${c.regionBefore ? ` (before: in ${c.regionBefore})` : ""}.`);
     out.push("", "| item | monthly |", "|---|---|", ...c.lines.map((l) => `| ${l.item} | ${money(l.monthly)} |`));
   }
   if (c.unpriced.length > 0) out.push("", `Not priced: ${c.unpriced.join("; ")}.`);

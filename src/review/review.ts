@@ -6,7 +6,7 @@ import type { ChangeEntry, Summary } from "./changes";
 import type { Cost } from "./cost";
 import type { Exposure } from "./exposure";
 import type { RoleChange } from "./iam";
-import type { Risk } from "./risks";
+import type { Risk, RiskKind, RiskSeverity } from "./kinds";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -44,6 +44,10 @@ export interface Review {
   readonly summary: Summary;
   readonly changes: ChangeEntry[];
   readonly risks: Risk[];
+  /** Every risk kind the review knows and its severity, most serious first. */
+  readonly riskKinds: ReadonlyArray<{ readonly kind: RiskKind; readonly severity: RiskSeverity }>;
+  /** The kinds accepted with --accept: their risks are shown, marked accepted, and need no second look. */
+  readonly accepted: RiskKind[];
   readonly exposure: Exposure;
   readonly iam: RoleChange[];
   readonly cost: Cost;

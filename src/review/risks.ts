@@ -1,25 +1,24 @@
 /**
- * The risks of a change, most serious first: data that is lost with a resource, downtime while a resource is
- * gone, fixed names that force destroy-before-create or collide, new paths from the internet, and IAM grants
- * that widen an existing role. The facts about resource types are data, below, kept in one place.
+ * The risks of a change, most serious first (kinds.ts): a stack the state cannot follow to another region,
+ * network resources destroyed under resources that are kept, in-place changes AWS refuses, defers or serves
+ * with an outage (in-place.ts, from the facts in aws-facts.ts), data that is lost with a resource, downtime
+ * while a resource is gone, fixed names that collide, new paths from the internet, and IAM grants that widen
+ * an existing role. The facts about resource types are data, below, kept in one place.
  */
 import type { ChangeEntry } from "./changes";
+import type { Cost } from "./cost";
 import type { Edge } from "./exposure";
 import type { RoleChange } from "./iam";
+import { blockedApplies } from "./blocked";
+import { inPlaceRisks, planContext } from "./in-place";
+import { bySeverity, risk, type Risk } from "./kinds";
+import { orphanedStack } from "./moves";
 import { managedChanges, type PlanJson, type Values } from "./plan";
 
-export type RiskKind = "data-loss" | "downtime" | "name-collision" | "new-internet-path" | "iam-broadened";
+export type { Risk, RiskKind } from "./kinds";
 
-export interface Risk {
-  readonly kind: RiskKind;
-  readonly address: string;
-  readonly reason: string;
-}
-
-/** Kinds that make the review exit with 3: CI can require an approval for them. */
-export const BLOCKING_RISKS: readonly RiskKind[] = ["data-loss", "new-internet-path"];
-
-const ORDER: readonly RiskKind[] = ["data-loss", "new-internet-path", "downtime", "name-collision", "iam-broadened"];
+/** A risk as a rule finds it; its severity comes with its kind. */
+type Finding = Pick<Risk, "kind" | "address" | "reason">;
 
 /**
  * What is lost when a resource of these types is destroyed (by a destroy or a replacement). A function of the
@@ -40,20 +39,20 @@ const DATA_HELD: Readonly<Record<string, (before: Values) => string | undefined>
   aws_secretsmanager_secret: (v) => `the secret ${String(v.name)} is scheduled for deletion`,
 };
 
-/** What stops serving while a resource of these types is gone. */
-const SERVES: Readonly<Record<string, string>> = {
-  aws_db_instance: "the database accepts no connections until the new instance is available (typically 5 to 15 minutes)",
-  aws_ecs_service: "no task of the service runs until the new service has started its tasks",
-  aws_ecs_cluster: "the cluster's services stop with it",
-  aws_lb: "the site's address stops answering, and the new load balancer gets a new DNS name",
-  aws_lb_listener: "the load balancer answers nothing on the port until the new listener exists",
-  aws_lb_target_group: "the listener has no targets to forward to",
-  aws_nat_gateway: "the private subnets lose their way out to the internet",
-  aws_vpc: "everything in the VPC must be destroyed and rebuilt with it",
-  aws_subnet: "everything in the subnet must leave it first",
-  aws_internet_gateway: "the public subnets lose their way to and from the internet",
-  aws_route_table: "the subnets of the table lose their routes",
-  aws_security_group: "whatever uses the group loses the connections it allowed",
+/** What stops serving while a resource of these types is gone, and, when it is replaced, until when. */
+const SERVES: Readonly<Record<string, { readonly stops: string; readonly until?: string }>> = {
+  aws_db_instance: { stops: "the database accepts no connections", until: "until the new instance is available (typically 5 to 15 minutes)" },
+  aws_ecs_service: { stops: "no task of the service runs", until: "until the new service has started its tasks" },
+  aws_ecs_cluster: { stops: "the cluster's services stop with it" },
+  aws_lb: { stops: "the site's address stops answering", until: "until the new load balancer is active, under a new DNS name" },
+  aws_lb_listener: { stops: "the load balancer answers nothing on the port", until: "until the new listener exists" },
+  aws_lb_target_group: { stops: "the listener has no targets to forward to" },
+  aws_nat_gateway: { stops: "the private subnets lose their way out to the internet" },
+  aws_vpc: { stops: "everything in the VPC must be destroyed with it" },
+  aws_subnet: { stops: "everything in the subnet must leave it first" },
+  aws_internet_gateway: { stops: "the public subnets lose their way to and from the internet" },
+  aws_route_table: { stops: "the subnets of the table lose their routes" },
+  aws_security_group: { stops: "whatever uses the group loses the connections it allowed" },
 };
 
 /** The attribute that holds a fixed AWS name, by type: a second resource with the same name is refused. */
@@ -70,7 +69,7 @@ export const FIXED_NAMES: Readonly<Record<string, string>> = {
   aws_cloudwatch_log_group: "name",
 };
 
-function dataLoss(c: ChangeEntry, before: Values): Risk | undefined {
+function dataLoss(c: ChangeEntry, before: Values): Finding | undefined {
   if (c.kind !== "delete" && c.kind !== "replace") return undefined;
   const lost = DATA_HELD[c.type]?.(before);
   if (!lost) return undefined;
@@ -101,21 +100,24 @@ function standingIn(c: ChangeEntry, changes: readonly ChangeEntry[]): string {
   return `; ${movers.join(", ")} ${movers.length === 1 ? "is" : "are"} only updated to the new one, and AWS will not delete the old one while they still use it (DependencyViolation): expect the apply to wait or fail, and them to be cut off meanwhile`;
 }
 
-function downtime(c: ChangeEntry, changes: readonly ChangeEntry[]): Risk | undefined {
+function downtime(c: ChangeEntry, changes: readonly ChangeEntry[]): Finding | undefined {
   const serves = SERVES[c.type];
   if (!serves) return undefined;
-  if (c.kind === "delete") return { kind: "downtime", address: c.address, reason: `destroyed: ${serves}${standingIn(c, changes)}` };
+  if (c.kind === "delete") {
+    return { kind: "downtime", address: c.address, reason: `destroyed, and nothing in this plan replaces it: ${serves.stops}${standingIn(c, changes)}` };
+  }
   if (c.kind === "replace" && c.order === "destroy-before-create") {
+    const stops = serves.until ? `${serves.stops} ${serves.until}` : serves.stops;
     return {
       kind: "downtime",
       address: c.address,
-      reason: `replaced destroy-before-create: between the destroy and the create, ${serves}${standingIn(c, changes)}`,
+      reason: `replaced destroy-before-create: between the destroy and the create, ${stops}${standingIn(c, changes)}`,
     };
   }
   return undefined;
 }
 
-function nameCollision(c: ChangeEntry, before: Values, after: Values | null): Risk | undefined {
+function nameCollision(c: ChangeEntry, before: Values, after: Values | null): Finding | undefined {
   const attribute = FIXED_NAMES[c.type];
   if (!attribute || c.kind !== "replace" || !after) return undefined;
   const oldName = before[attribute];
@@ -144,17 +146,44 @@ export interface RiskInput {
   readonly changes: readonly ChangeEntry[];
   readonly newInternetPaths: readonly Edge[];
   readonly iam: readonly RoleChange[];
+  /** The estimate before and after. @default - no cost risk */
+  readonly cost?: Cost;
 }
 
-/** Every risk of the change, most serious kind first, then in plan order. */
-export function risks({ plan, changes, newInternetPaths, iam }: RiskInput): Risk[] {
+/** A rise of the monthly estimate smaller than this is noise, not a risk. */
+export const COST_RISE_USD = 1;
+
+function costRise(cost: Cost | undefined, bothRun: boolean): Finding[] {
+  if (cost?.monthly == null || cost.monthlyBefore == null) return [];
+  const { monthly, monthlyBefore } = cost;
+  // A stack left behind keeps billing beside the new one.
+  const after = bothRun ? monthly + monthlyBefore : monthly;
+  if (after - monthlyBefore < COST_RISE_USD) return [];
+  const where = cost.regionBefore ? ` (before in ${cost.regionBefore}, after in ${cost.region})` : ` in ${cost.region}`;
+  const both = bothRun ? ` while the old stack runs beside the new one ($${monthlyBefore.toFixed(2)} + $${monthly.toFixed(2)})` : "";
+  return [
+    {
+      kind: "cost",
+      address: "monthly estimate",
+      reason: `rises by $${(after - monthlyBefore).toFixed(2)} a month, from $${monthlyBefore.toFixed(2)} to $${after.toFixed(2)}${where}${both}`,
+    },
+  ];
+}
+
+/** Every risk of the change, most serious first (by severity, then kind), then in plan order. */
+export function risks({ plan, changes, newInternetPaths, iam, cost }: RiskInput): Risk[] {
   const values = new Map(managedChanges(plan).map((c) => [c.address, c.change]));
-  const found: Risk[] = [];
-  for (const c of changes) {
+  const orphaned = orphanedStack(plan);
+  const context = planContext(plan);
+  const found: Finding[] = [...orphaned];
+  // Where the state cannot follow, the changes compare with resources a real plan no longer sees: their risks are not real.
+  if (orphaned.length === 0) found.push(...blockedApplies(plan, changes));
+  for (const c of orphaned.length === 0 ? changes : []) {
     const before = values.get(c.address)?.before;
     const after = values.get(c.address)?.after ?? null;
     if (!before) continue;
-    for (const risk of [dataLoss(c, before), downtime(c, changes), nameCollision(c, before, after)]) if (risk) found.push(risk);
+    for (const r of [dataLoss(c, before), downtime(c, changes), nameCollision(c, before, after)]) if (r) found.push(r);
+    found.push(...inPlaceRisks(c, before, after, context));
   }
   for (const edge of newInternetPaths) {
     found.push({
@@ -167,5 +196,12 @@ export function risks({ plan, changes, newInternetPaths, iam }: RiskInput): Risk
     if (!role.existedBefore || role.granted.length === 0) continue;
     found.push({ kind: "iam-broadened", address: `role ${role.role}`, reason: `newly allowed: ${role.granted.join("; ")}` });
   }
-  return found.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  found.push(...costRise(cost, orphaned.length > 0));
+  // Within data loss, the data that matters most first: the database before its log groups.
+  const held = Object.keys(DATA_HELD);
+  const weight = (f: Finding) => (f.kind === "data-loss" ? held.findIndex((type) => f.address.split(".").includes(type)) : 0);
+  return found
+    .sort((a, b) => weight(a) - weight(b))
+    .map((f) => risk(f.kind, f.address, f.reason))
+    .sort(bySeverity);
 }

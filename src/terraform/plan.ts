@@ -1,6 +1,7 @@
 /** init, validate and plan of synthesized stack folders, one by one or several as modules of one root. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { TerraformError } from "../common/errors";
 import { runTerraform, terraform } from "./run";
 
 /** One line of `terraform plan -json` (the machine-readable UI) that this project reads. */
@@ -43,7 +44,7 @@ export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, option
   const lines = run.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as PlanStreamLine & { "@level"?: string; "@message"?: string });
   if (run.status !== 0) {
     const errors = lines.filter((l) => l["@level"] === "error").map((l) => l["@message"]);
-    throw new Error(`terraform plan failed in ${stackDir}:\n${errors.join("\n") || run.output}`);
+    throw new TerraformError(`terraform plan failed in ${stackDir}:\n${errors.join("\n") || run.output}`);
   }
   const changes = lines.flatMap((l) => (l.type === "planned_change" && l.change ? [l.change] : []));
   const outputs = Object.keys(lines.find((l) => l.type === "outputs")?.outputs ?? {});

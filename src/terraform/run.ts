@@ -1,6 +1,6 @@
 /** Running the Terraform CLI: one command and its output, and the version on PATH. */
 import { spawn, spawnSync } from "node:child_process";
-import { UserError } from "../common/errors";
+import { TerraformError, UserError } from "../common/errors";
 import { MIRROR_ENV } from "./config";
 
 export interface TerraformOptions {
@@ -59,7 +59,7 @@ export async function terraform(args: string[], options: TerraformOptions): Prom
         `or put it in ~/.terraform.d/plugins (README "Planning offline").\n${run.output.trim().split("\n").slice(0, 6).join("\n")}`,
     );
   }
-  throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.output}`);
+  throw new TerraformError(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.output}`);
 }
 
 /** The Terraform the project needs: the first with S3-native state locking generally available (see src/state). */

@@ -1,19 +1,21 @@
 /**
- * npm run review -- <stage> [<stage> ...] [--offline] [--base <git ref> | --base-settings <file> | --base-stage <stage>] [--out <dir>]
- * npm run review -- --plan <plan.json> [<label>] [--region <region>]
+ * npm run review -- <stage> [<stage> ...] [--offline] [--base <git ref> | --base-settings <file> | --base-stage <stage>] [--out <dir>] [--accept <kinds>]
+ * npm run review -- --plan <plan.json> [<label>] [--region <region>] [--accept <kinds>]
  * Reviews what a change destroys, exposes and costs; writes plan, plan.json, review.md and review.json per
- * stage. Exit code 0: nothing needs an approval; 3: a risk of kind data-loss or new-internet-path; 1: an error.
+ * stage. Exit code 0: nothing needs a second look; 3: a risk that is blocking or needs an approval, and whose
+ * kind --accept does not name; 1: an error (a message, no stack trace).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadSettings } from "../settings/index";
-import { UserError } from "../common/errors";
+import { TerraformError, UserError } from "../common/errors";
 import { policyResults } from "../review/policy";
 import { reviewPlan } from "../review";
+import { ACCEPTABLE_KINDS, RISK_KINDS, type RiskKind } from "../review/kinds";
 import { readPlanFile } from "../review/plan";
 import { REVIEW_DIR, planHead, priorStateOf, readBaseSettings, reviewSource, writeReview, type Base } from "../review/stage-review";
-import { STAGE_NAMES, stageIncludes, type StageName } from "../stages";
+import { STAGE_NAMES, type StageName } from "../stages";
 import { terraformEnv } from "../terraform/config";
 
 export interface ReviewArguments {
@@ -27,9 +29,26 @@ export interface ReviewArguments {
   readonly out?: string;
   /** Price in this region instead of the provider's (a --plan whose region is a variable). */
   readonly region?: string;
+  /** Risk kinds the team expects: shown as accepted, they need no second look. */
+  readonly accept: RiskKind[];
 }
 
-const FLAGS_WITH_VALUE = ["--plan", "--base", "--base-settings", "--base-stage", "--out", "--region"];
+const FLAGS_WITH_VALUE = ["--plan", "--base", "--base-settings", "--base-stage", "--out", "--region", "--accept"];
+
+/** "downtime,cost" -> the kinds; a kind that is unknown or blocking is refused with what --accept takes. */
+export function parseAccept(value: string | undefined): RiskKind[] {
+  if (value === undefined) return [];
+  const kinds = value.split(",").map((k) => k.trim()).filter(Boolean);
+  for (const kind of kinds) {
+    const known = RISK_KINDS.find((k) => k.kind === kind);
+    if (!known) throw new UserError(`--accept: "${kind}" is not a risk kind; kinds it takes: ${ACCEPTABLE_KINDS.join(", ")}`);
+    if (known.severity === "blocking") {
+      throw new UserError(`--accept: "${kind}" is blocking (${known.means}) and cannot be accepted; kinds it takes: ${ACCEPTABLE_KINDS.join(", ")}`);
+    }
+  }
+  if (kinds.length === 0) throw new UserError(`--accept needs kinds separated by commas, e.g. downtime,data-loss; kinds it takes: ${ACCEPTABLE_KINDS.join(", ")}`);
+  return [...new Set(kinds)] as RiskKind[];
+}
 const isStage = (s: string): s is StageName => (STAGE_NAMES as readonly string[]).includes(s);
 
 /** Parses the command line; every mistake is a UserError that says what is allowed. */
@@ -49,11 +68,12 @@ export function parseReviewArguments(argv: string[]): ReviewArguments {
     } else positional.push(arg);
   }
   const plan = values["--plan"];
+  const accept = parseAccept(values["--accept"]);
   if (plan !== undefined) {
     if (positional.length > 1) throw new UserError(`--plan reviews one plan; give at most one label, not ${positional.length} (${positional.join(", ")})`);
     const other = ["--base", "--base-settings", "--base-stage"].find((f) => values[f] !== undefined);
     if (other || offline) throw new UserError(`--plan reviews a finished plan; it does not combine with ${other ?? "--offline"}`);
-    return { stages: [], offline, plan, label: positional[0] ?? "plan", out: values["--out"], region: values["--region"] };
+    return { stages: [], offline, plan, label: positional[0] ?? "plan", out: values["--out"], region: values["--region"], accept };
   }
   if (values["--region"] !== undefined) throw new UserError("--region prices a --plan made elsewhere; a stage's own region comes from its settings");
   const unknown = positional.filter((s) => !isStage(s));
@@ -65,9 +85,11 @@ export function parseReviewArguments(argv: string[]): ReviewArguments {
   const stages = positional as StageName[];
   if (baseStage !== undefined) {
     if (!isStage(baseStage)) throw new UserError(`--base-stage: "${baseStage}" is not a stage; allowed: ${STAGE_NAMES.join(", ")}`);
-    const notAfter = stages.filter((s) => s === baseStage || !stageIncludes(s, baseStage));
-    if (notAfter.length > 0) {
-      throw new UserError(`--base-stage: "${baseStage}" must be a stage before ${notAfter.join(", ")}; stages in order: ${STAGE_NAMES.join(", ")}`);
+    // An earlier lesson reviews the step forward to the stage; a later one reviews a teardown to it.
+    if (stages.includes(baseStage)) {
+      throw new UserError(
+        `--base-stage: "${baseStage}" is the stage under review; name an earlier lesson (the step forward) or a later one (a teardown); stages in order: ${STAGE_NAMES.join(", ")}`,
+      );
     }
   }
   return {
@@ -77,6 +99,7 @@ export function parseReviewArguments(argv: string[]): ReviewArguments {
     baseSettings: values["--base-settings"],
     baseStage: baseStage as StageName | undefined,
     out: values["--out"],
+    accept,
   };
 }
 
@@ -89,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
   if (args.plan) {
     const plan = readPlanFile(args.plan);
     const label = args.label ?? "plan";
-    const review = reviewPlan(plan, { stage: label, source: { kind: "plan-file" }, region: args.region });
+    const review = reviewPlan(plan, { stage: label, source: { kind: "plan-file" }, region: args.region, accept: args.accept });
     writeReview(outFor(label), plan, review);
     console.log(`${label}: ${review.verdict}; review in ${outFor(label)}`);
     return review.exitCode;
@@ -114,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
       args.stages.map(async (stage) => {
         const prior = base ? await priorStateOf(stage, base, ctx) : undefined;
         const planned = await planHead(stage, { settings }, ctx, { offline, prior });
-        const review = reviewPlan(planned.json, { stage, source: reviewSource({ offline, base }), policy: policyResults(planned.stackDir, stage) });
+        const review = reviewPlan(planned.json, { stage, source: reviewSource({ offline, base }), policy: policyResults(planned.stackDir, stage), accept: args.accept });
         writeReview(outFor(stage), planned.json, review, planned.planFile);
         return review;
       }),
@@ -125,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
         `${review.stage}: ${review.verdict}: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.replace} to replace; ` +
           `${review.risks.length} risk(s); review in ${outFor(review.stage)}/review.md`,
       );
-      for (const risk of review.risks) console.log(`  ${risk.kind}: ${risk.address}: ${risk.reason}`);
+      for (const risk of review.risks) console.log(`  ${risk.kind} (${risk.severity}${risk.accepted ? ", accepted" : ""}): ${risk.address}: ${risk.reason}`);
     }
     return reviews.some((r) => r.exitCode === 3) ? 3 : 0;
   } finally {
@@ -137,7 +160,9 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      console.error(error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+      // A Terraform failure is said in Terraform's own words, once, without a Node stack trace.
+      if (error instanceof TerraformError) console.error(`review failed: ${error.message.trim()}`);
+      else console.error(error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
       process.exit(1);
     },
   );

@@ -8,7 +8,7 @@ const shared = {
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   moduleFileExtensions: ["ts", "js", "json"],
 };
-const slow = ["plan", "cli", "state", "review-preview", "review-stages"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
+const slow = ["plan", "cli", "state", "review-preview", "review-stages", "hcl-plan", "review-launch-templates"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
 
 const { cpus } = require("node:os");
 

@@ -58,6 +58,8 @@ describe("lesson defaults", () => {
         enableMultiAz: false,
         skipFinalSnapshot: true,
         enableDeletionProtection: false,
+        applyImmediately: true,
+        allowMajorVersionUpgrade: false,
       }),
     );
   });
@@ -184,6 +186,7 @@ describe("errors: shape of a setting", () => {
 
   test("a string where a flag belongs is rejected", () => {
     expect(() => parseSettings({ database: { enableMultiAz: "yes" } })).toThrow(/database\.enableMultiAz: "yes" is text; must be true or false/);
+    expect(() => parseSettings({ database: { applyImmediately: "now" } })).toThrow(/database\.applyImmediately: "now" is text; must be true or false/);
   });
 
   test("a single string where a list belongs is rejected", () => {

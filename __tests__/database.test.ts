@@ -205,6 +205,28 @@ describe("the instance", () => {
   });
 });
 
+describe("when a change reaches the running instance", () => {
+  test("the lesson applies a change now, and never allows a major upgrade it did not ask for", () => {
+    // GIVEN the lesson defaults
+    const instance = instanceOf(build());
+    // THEN changes are applied immediately, not in the maintenance window
+    expect(instance.apply_immediately).toBe(true);
+    // AND the major-upgrade flag is not written at all, so a stage that never upgrades keeps its configuration
+    expect(instance).not.toHaveProperty("allow_major_version_upgrade");
+  });
+
+  test("applyImmediately false leaves changes to the maintenance window", () => {
+    expect(instanceOf(build({ settings: { applyImmediately: false } })).apply_immediately).toBe(false);
+  });
+
+  test("allowMajorVersionUpgrade lets RDS move to another major in place", () => {
+    // GIVEN a database asked to upgrade to PostgreSQL 18
+    const instance = instanceOf(build({ settings: { engineVersion: "18", allowMajorVersionUpgrade: true } }));
+    // THEN the instance carries the flag RDS requires for a major change
+    expect(instance).toMatchObject({ engine_version: "18", allow_major_version_upgrade: true });
+  });
+});
+
 describe("IAM authentication and logs", () => {
   test("IAM database authentication is on, beside password login", () => {
     // GIVEN the lesson defaults

@@ -2,6 +2,7 @@
  * The jump host of stage db and later: an Amazon Linux 2023 instance with the PostgreSQL client, reached
  * through Session Manager, admitted by the database, and placed by the network's way out.
  */
+import { Testing } from "cdktf";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -10,6 +11,9 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { SSM_CORE_POLICY_ARN } from "../src/constructs/iam";
 import { architectureOf, imageParameter, postgresClientPackages } from "../src/constructs/jump-host";
+import { checkStack } from "../src/policy";
+import { skipsOf } from "../src/policy/skips";
+import { WorkshopStage } from "../src/stages";
 import { securityGraph } from "./support/security-graph";
 import { outputValue, PRIVATE_CIDRS, PUBLIC_CIDRS, ref, resourcesOf, stageJson, subnetRef, theOne, type TerraformJson } from "./support/synth";
 
@@ -32,12 +36,18 @@ describe("stage db with the lesson defaults", () => {
     expect(hostOf(db).instance_type).toBe("t4g.nano");
   });
 
-  test("the instance runs the template's latest version, sets no ami of its own and ignores it, so a newer image never replaces it", () => {
+  test("the instance runs the template's $Latest, sets no ami of its own and ignores it, so a newer image never replaces it", () => {
     const [templateId] = templateOf(db);
     const host = hostOf(db);
-    expect(host.launch_template).toEqual({ id: ref(LaunchTemplate, templateId), version: ref(LaunchTemplate, templateId, "latest_version") });
+    // a constant version: the provider reads EC2 while planning whenever an existing instance's version changes
+    expect(host.launch_template).toEqual({ id: ref(LaunchTemplate, templateId), version: "$Latest" });
     expect(host).not.toHaveProperty("ami");
-    expect(host.lifecycle).toEqual({ ignore_changes: ["ami"] });
+    expect((host.lifecycle as { ignore_changes: string[] }).ignore_changes).toEqual(["ami"]);
+  });
+
+  test("a new template version replaces the host, decided by Terraform at plan time (replace_triggered_by)", () => {
+    const [templateId] = templateOf(db);
+    expect((hostOf(db).lifecycle as { replace_triggered_by: string[] }).replace_triggered_by).toEqual([`aws_launch_template.${templateId}.latest_version`]);
   });
 
   test("IMDSv2 only, an encrypted gp3 root volume, no key pair", () => {
@@ -47,6 +57,27 @@ describe("stage db with the lesson defaults", () => {
       { device_name: "/dev/xvda", ebs: { encrypted: "true", volume_type: "gp3", delete_on_termination: "true" } },
     ]);
     expect(template).not.toHaveProperty("key_name");
+  });
+
+  test("the instance states the template's IMDSv2 options itself, where checkov and trivy look", () => {
+    const [, template] = templateOf(db);
+    expect(hostOf(db).metadata_options).toEqual(template.metadata_options);
+  });
+
+  test("the root volume is left to the template; the scanners' finding on the instance is waived with the reason and skipped for them", () => {
+    // root_block_device beside the template's SSM image parameter would fail the instance's creation
+    expect(hostOf(db)).not.toHaveProperty("root_block_device");
+    // WHEN the stage's JSON (with its waivers) is checked
+    const report = checkStack(new WorkshopStage(Testing.app(), "db", { settings: parseSettings({}) }).toTerraform(), "db");
+    // (its public IP is the placement's own waived finding, EC2-NO-PUBLIC-IP, tested with the placement)
+    const storageAndMetadata = (f: { rule: string; address: string }) => f.address.startsWith("aws_instance.") && f.rule !== "EC2-NO-PUBLIC-IP";
+    const onHost = report.findings.filter(storageAndMetadata);
+    // THEN the instance passes IMDSv2 on its own options, and only the root volume is waived, with the reason
+    expect(onHost).toEqual([expect.objectContaining({ rule: "EC2-EBS-ENCRYPTED", waiver: expect.stringMatching(/launch template encrypts the root volume.*DescribeImages.*43488/) })]);
+    // AND checkov and trivy get the skips of their ids
+    expect(skipsOf([report]).filter(storageAndMetadata)).toEqual([
+      expect.objectContaining({ rule: "EC2-EBS-ENCRYPTED", checkov: ["CKV_AWS_8"], trivy: ["AVD-AWS-0131"] }),
+    ]);
   });
 
   test("user data installs the PostgreSQL client of the database's major, falling back to the newest; a new script is a new host", () => {

@@ -366,40 +366,52 @@ const FIXTURES: Record<string, Fixture> = {
       // no metadata endpoint at all: nothing for IMDSv1 to hand out
       aws_launch_configuration: { off: { metadata_options: { http_endpoint: "disabled" } } },
       aws_instance: {
-        // its template's options
-        fromTemplate: { launch_template: { id: ref("aws_launch_template.ecs") } },
         own: { ami: "ami-1", metadata_options: { http_tokens: "required" } },
+        // the template's options, stated again on the instance
+        both: { launch_template: { id: ref("aws_launch_template.ecs") }, metadata_options: { http_tokens: "required" } },
       },
     }),
     fail: json({
-      aws_launch_template: { none: {}, optional: { metadata_options: { http_tokens: "optional" } } },
+      aws_launch_template: { none: {}, optional: { metadata_options: { http_tokens: "optional" } }, ecs: { metadata_options: { http_tokens: "required" } } },
       aws_launch_configuration: { legacy: { metadata_options: { http_endpoint: "enabled" } } },
       aws_instance: {
         bare: { ami: "ami-1" },
         overrides: { launch_template: { id: ref("aws_launch_template.none") }, metadata_options: { http_tokens: "optional" } },
+        // checkov and trivy do not follow the template: neither does the rule
+        fromTemplate: { launch_template: { id: ref("aws_launch_template.ecs") } },
       },
     }),
-    flagged: ["aws_instance.bare", "aws_instance.overrides", "aws_launch_configuration.legacy", "aws_launch_template.none", "aws_launch_template.optional"],
+    flagged: [
+      "aws_instance.bare",
+      "aws_instance.fromTemplate",
+      "aws_instance.overrides",
+      "aws_launch_configuration.legacy",
+      "aws_launch_template.none",
+      "aws_launch_template.optional",
+    ],
   },
   "EC2-EBS-ENCRYPTED": {
     pass: json({
       aws_launch_template: { ecs: { block_device_mappings: [{ device_name: "/dev/xvda", ebs: { encrypted: "true", volume_type: "gp3" } }] } },
       aws_instance: {
-        fromTemplate: { launch_template: { id: ref("aws_launch_template.ecs") } },
         own: { ami: "ami-1", root_block_device: { encrypted: true }, ebs_block_device: [{ device_name: "/dev/sdf", encrypted: true }] },
+        both: { launch_template: { id: ref("aws_launch_template.ecs") }, root_block_device: { encrypted: true } },
       },
     }),
     fail: json({
       aws_launch_template: {
         undeclared: {},
         plain: { block_device_mappings: [{ device_name: "/dev/xvda", ebs: { volume_size: 30 } }] },
+        ecs: { block_device_mappings: [{ device_name: "/dev/xvda", ebs: { encrypted: "true", volume_type: "gp3" } }] },
       },
       aws_instance: {
         bare: { ami: "ami-1" },
         extraVolume: { launch_template: { id: ref("aws_launch_template.plain") }, ebs_block_device: [{ device_name: "/dev/sdf", encrypted: false }] },
+        // checkov and trivy do not follow the template: neither does the rule
+        fromTemplate: { launch_template: { id: ref("aws_launch_template.ecs") } },
       },
     }),
-    flagged: ["aws_instance.bare", "aws_instance.extraVolume", "aws_launch_template.plain", "aws_launch_template.undeclared"],
+    flagged: ["aws_instance.bare", "aws_instance.extraVolume", "aws_instance.fromTemplate", "aws_launch_template.plain", "aws_launch_template.undeclared"],
   },
   "EC2-NO-PUBLIC-IP": {
     pass: json({

@@ -84,13 +84,38 @@ function withHclSwitch<T>(hcl: boolean, build: () => T): T {
   }
 }
 
-/** `terraform fmt` style for the HCL files, as `cdktf synth --hcl` does. */
+/** `terraform fmt` style for the HCL files, as `cdktf synth --hcl` does, after the fixes of exactHcl. */
 async function formatHcl(scratch: string, stacks: string[]): Promise<void> {
   const { format } = await import("@cdktf/hcl-tools");
   for (const stack of stacks) {
     const file = join(scratch, Manifest.stacksFolder, stack, "cdk.tf");
-    writeFileSync(file, await format(readFileSync(file, "utf8")));
+    writeFileSync(file, await format(exactHcl(readFileSync(file, "utf8"))));
   }
+}
+
+/** Meta-arguments whose list items are references, which cdktf's HCL quotes. */
+const REFERENCE_LISTS = /^(\s*)(depends_on|ignore_changes|replace_triggered_by) = \[$/;
+
+/**
+ * cdktf's HCL says what its JSON says, after two repairs:
+ * - a string with line breaks is written as a heredoc (`<<EOF`, its lines, `EOF`), whose value ends with one
+ *   line break more than the string: the one before the closing EOF. trimsuffix takes exactly that one back
+ *   (a script's hash with user_data_replace_on_change depends on it);
+ * - the references in depends_on, ignore_changes and replace_triggered_by are quoted: Terraform refuses that
+ *   in replace_triggered_by and warns that quoting is deprecated in the other two. They are written bare.
+ */
+export function exactHcl(hcl: string): string {
+  const heredocs = hcl.replace(/= <<EOF\n([\s\S]*?)\nEOF(?=\n)/g, (_, lines: string) => `= trimsuffix(<<EOF\n${lines}\nEOF\n, "\\n")`);
+  let inList = false;
+  return heredocs
+    .split("\n")
+    .map((line) => {
+      if (REFERENCE_LISTS.test(line)) inList = true;
+      else if (inList && /^\s*\]$/.test(line)) inList = false;
+      else if (inList) return line.replace(/^(\s*)"([A-Za-z_][\w.\-]*)"(,?)$/, "$1$2$3");
+      return line;
+    })
+    .join("\n");
 }
 
 function publish(scratch: string, outdir: string, stacks: string[], format: "json" | "hcl"): void {

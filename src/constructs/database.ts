@@ -80,6 +80,10 @@ export class Database extends Construct {
       // Stay in standard support: never fall into paid Extended Support.
       engineLifecycleSupport: "open-source-rds-extended-support-disabled",
       autoMinorVersionUpgrade: true,
+      // Only when asked: a stage that never upgrades a major keeps its configuration as it was.
+      allowMajorVersionUpgrade: settings.allowMajorVersionUpgrade || undefined,
+      // Terraform-only: whether ModifyDBInstance applies a change (and any pending one) now or in the maintenance window.
+      applyImmediately: settings.applyImmediately,
       instanceClass: settings.instanceClass,
       allocatedStorage: settings.allocatedStorageGiB,
       storageType: "gp3",

@@ -11,6 +11,12 @@
  * makes no new template version and no diff; the instance leaves `ami` unset (it takes the template's).
  * The type and the user data are the instance's own: another type of the same architecture is a stop and
  * start; another architecture or key pair (a new template version) or another script replaces the host.
+ *
+ * The instance launches from the template's "$Latest" version, a constant, and is replaced when the template
+ * plans a new version (replace_triggered_by its latest_version): Terraform decides that at plan time. The
+ * provider's own check, run whenever an existing instance's launch_template.version changes in the plan,
+ * reads EC2 (DescribeTags, DescribeLaunchTemplates), and with a version taken from latest_version, unknown
+ * while the template changes, every such plan read AWS and an offline preview failed.
  */
 import { Construct } from "constructs";
 import type { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
@@ -31,6 +37,15 @@ import { allowIngress, namedSecurityGroup, type Peer } from "./security-group";
 import { allowAwsHttps, type VpcEndpoints } from "./vpc-endpoints";
 
 const SSH_PORT = 22;
+
+// source: terraform-provider-aws issue #43488 (aws_instance: resolve:ssm AMI with root_block_device fails with
+// InvalidAMIID.Malformed from DescribeImages), and provider 5.100.0 against a local EC2 endpoint; read 2026-12-06
+const ROOT_VOLUME_REASON =
+  "The launch template encrypts the root volume (gp3); root_block_device on the instance would make the AWS provider " +
+  "look up the template's SSM image parameter with DescribeImages, which refuses it (terraform-provider-aws#43488), so no host could be created";
+
+/** IMDSv2 only, one hop: the template's and the instance's. */
+const METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
 
 // source: Amazon Linux 2023 User Guide, "Finding the AMI ID with Systems Manager" (public parameters
 // /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-<arch>), read 2026-11-22
@@ -141,12 +156,11 @@ export class JumpHost extends Construct {
       description: "The jump host: Amazon Linux 2023, IMDSv2 only, encrypted root volume",
       imageId: imageParameter(settings.instanceType),
       keyName: settings.sshKeyPairName,
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      metadataOptions: METADATA_OPTIONS,
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeType: "gp3", deleteOnTermination: "true" } }],
     });
     this.instance = new Instance(this, "instance", {
-      // A new template version (another architecture or key pair) replaces the host: it keeps nothing.
-      launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
+      launchTemplate: { id: this.launchTemplate.id, version: "$Latest" },
       // The type and the script are the instance's own, so that plans and reviews know them: another type
       // within the architecture is a stop and start, another script (database major) a new host.
       instanceType: settings.instanceType,
@@ -159,10 +173,20 @@ export class JumpHost extends Construct {
       iamInstanceProfile: this.instanceProfile.name,
       associatePublicIpAddress: this.publicIp,
       tags: { Name: name },
-      // `ami` is not set here, so the resolved image id is never compared with the parameter's text; ignoring
-      // it also keeps an image the host was launched with from ever asking for a replacement.
-      lifecycle: { ignoreChanges: ["ami"] },
+      // The template's options, stated again where checkov and trivy look (they do not follow the template): the
+      // same values, so EC2 launches the same host, and a plan of a running one (AWS reports them) shows no diff.
+      metadataOptions: METADATA_OPTIONS,
+      lifecycle: {
+        // `ami` is not set here, so the resolved image id is never compared with the parameter's text; ignoring
+        // it also keeps an image the host was launched with from ever asking for a replacement.
+        ignoreChanges: ["ami"],
+        // A new template version (another architecture or key pair) replaces the host: it keeps nothing.
+        replaceTriggeredBy: [`${this.launchTemplate.terraformResourceType}.${this.launchTemplate.friendlyUniqueId}.latest_version`],
+      },
     });
+    // Not stated again: root_block_device beside a launch template makes the provider look the template's image up
+    // with DescribeImages, which refuses a resolve:ssm: parameter, and the host could not be created.
+    waive(this.instance, "EC2-EBS-ENCRYPTED", ROOT_VOLUME_REASON);
 
     const db = { address: database.instance.address, port: database.port };
     this.sessionCommand = `aws ssm start-session --region ${region} --target ${this.instance.id}`;

@@ -28,6 +28,14 @@ export const databaseSettings = section(
     backupRetentionDays: wholeNumber(0, 35, 1, "Automated backup retention in days. @default 1"),
     skipFinalSnapshot: flag(true, "Lesson profile: destroy without a final snapshot. @default true"),
     enableDeletionProtection: flag(false, "Lesson profile: no deletion protection, so that teardown works. @default false"),
+    applyImmediately: flag(
+      true,
+      "Apply a change to the instance now (a class or storage change is an outage now); false defers it to the maintenance window RDS picks, and every plan shows the change until then. @default true (the lesson wants it now)",
+    ),
+    allowMajorVersionUpgrade: flag(
+      false,
+      "Let RDS upgrade to another major engineVersion in place (an outage while it upgrades); without it RDS refuses a major change. @default false",
+    ),
   },
   "PostgreSQL on RDS (stage db).",
 );

@@ -1,4 +1,8 @@
-/** EC2: launch templates, launch configurations, and instances. */
+/**
+ * EC2: launch templates, launch configurations, and instances. An instance is judged by its own attributes, as
+ * checkov and trivy judge it: they do not follow its launch template, so an instance that leaves a setting to
+ * its template fails there, and here too, so that a waiver (with its reason) makes the skip the scanners need.
+ */
 // source: checkov resource/aws (CKV_AWS_79 IMDSv1Disabled, CKV_AWS_8 LaunchConfigurationEBSEncryption, CKV_AWS_88 EC2PublicIP),
 // trivy-checks checks/cloud/aws/ec2 (AVD-AWS-0028 enforce_http_token_imds, AVD-AWS-0130 as_enforce_http_token_imds,
 // AVD-AWS-0131 enable_at_rest_encryption, AVD-AWS-0009 no_public_ip), AWS Security Hub EC2 controls (EC2.8, EC2.9, EC2.25,
@@ -46,18 +50,13 @@ export const EC2_RULES: Rule[] = [
     service: "ec2",
     severity: "error",
     reason: "Instance metadata without session tokens (IMDSv1) hands the instance role's credentials to any request a process can be tricked into making.",
-    fix: 'Set metadata_options { http_tokens = "required" } on the launch template, or on an instance launched without one.',
+    fix: 'Set metadata_options { http_tokens = "required" } on the launch template, and on an instance as well.',
     checkov: ["CKV_AWS_79"],
     trivy: ["AVD-AWS-0028", "AVD-AWS-0130"],
     securityHub: ["EC2.8", "EC2.170"],
     check: (stack) => [
       ...flagWhere(stack, [TEMPLATE, CONFIGURATION], (template) => !imdsv1Off(block(template.attributes.metadata_options))),
-      ...flagWhere(stack, INSTANCE, (instance) => {
-        const own = block(instance.attributes.metadata_options);
-        // Without options of its own, an instance has its launch template's, which this rule checks there.
-        if (own === undefined) return instance.attributes.launch_template === undefined;
-        return !imdsv1Off(own);
-      }),
+      ...flagWhere(stack, INSTANCE, (instance) => !imdsv1Off(block(instance.attributes.metadata_options))),
     ],
   },
   {
@@ -65,7 +64,7 @@ export const EC2_RULES: Rule[] = [
     service: "ec2",
     severity: "error",
     reason: "An unencrypted volume leaves its data, and every snapshot of it, readable to whoever gets a copy.",
-    fix: "Declare every EBS volume of the launch template (the root volume too), or of an instance launched without one, with encrypted = true.",
+    fix: "Declare every EBS volume of the launch template (the root volume too), and of an instance (root_block_device too), with encrypted = true.",
     checkov: ["CKV_AWS_8"],
     trivy: ["AVD-AWS-0131"],
     securityHub: ["EC2.181"],
@@ -78,7 +77,6 @@ export const EC2_RULES: Rule[] = [
       ...flagWhere(stack, INSTANCE, (instance) => {
         const root = block(instance.attributes.root_block_device);
         const others = blocks(instance.attributes.ebs_block_device);
-        if (root === undefined && instance.attributes.launch_template !== undefined) return others.some((ebs) => !isTrue(ebs.encrypted));
         return !isTrue(root?.encrypted) || others.some((ebs) => !isTrue(ebs.encrypted));
       }),
     ],

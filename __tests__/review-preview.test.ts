@@ -153,13 +153,15 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     expect(review.exposure.newInternetPaths).toEqual([]);
   });
 
-  test("service renamed: the service is replaced and the fixed name's collision is explained", () => {
+  test("service renamed: the service is replaced destroy-before-create, a downtime and no name collision", () => {
     const review = reviews.serviceName;
     const service = changeOf(review, "aws_ecs_service.");
     expect(service.kind).toBe("replace");
     expect(service.replacePaths).toContain("name");
-    const collision = review.risks.find((r) => r.kind === "name-collision" && r.address === service.address);
-    expect(collision?.reason).toMatch(/name is fixed.*"my-nginx" -> "my-app".*destroys the old one first/);
+    // the old service is gone before the new one is made, so the names never meet
+    expect(service.order).toBe("destroy-before-create");
+    expect(review.risks.filter((r) => r.kind === "name-collision")).toEqual([]);
+    expect(review.risks.filter((r) => r.address === service.address).map((r) => r.kind)).toContain("downtime");
     // the repository and the log group carry the app's name too: their images and logs go with them
     expect(review.risks.filter((r) => r.kind === "data-loss").map((r) => r.address)).toEqual(
       expect.arrayContaining([changeOf(review, "aws_ecr_repository.").address, changeOf(review, "aws_cloudwatch_log_group.").address]),

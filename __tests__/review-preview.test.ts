@@ -126,7 +126,7 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     const publicSubnets = review.changes.filter((c) => c.address.startsWith("aws_subnet.network_public-subnet")).map((c) => c.address);
     expect(service.causedBy).toEqual(expect.arrayContaining([groups.find((g) => g.startsWith("aws_security_group.service")), ...publicSubnets]));
     expect(review.risks.filter((r) => r.kind === "downtime").map((r) => r.address)).toEqual(expect.arrayContaining([changeOf(review, "aws_vpc.").address]));
-    expect(renderReview(review)).toMatch(/because of it: .*aws_db_instance\./);
+    expect(renderReview(review)).toMatch(/`aws_db_instance\.[^`]+` \(follows security group/);
     // they only move to the new groups and subnets in place, so the old ones cannot go while they stand in them
     const standing = review.risks.filter((r) => r.kind === "downtime" && /only updated to the new one.*DependencyViolation/.test(r.reason));
     expect(standing.map((r) => r.reason).join("\n")).toMatch(new RegExp(database.address.replace(/[.]/g, "\\.")));

@@ -122,6 +122,23 @@ describe("exposure: one row per source, target and port", () => {
     expect(r.exposure.newInternetPaths).toEqual([expect.objectContaining({ from: "internet", sources: ["0.0.0.0/0", "::/0"], port: 443 })]);
   });
 
+  test("tasks renamed behind the same rule from the internet: no new path", () => {
+    // GIVEN a service replaced under a new name, its group and its rule from 0.0.0.0/0 kept
+    const group = { id: "sg-1", name: "tasks" };
+    const rule = { security_group_id: "sg-1", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 80, to_port: 80 };
+    const service = (name: string) => ({ name, network_configuration: [{ assign_public_ip: true, security_groups: ["sg-1"] }] });
+    const r = reviewOf(
+      plan(
+        change("aws_security_group", "aws_security_group.tasks", ["no-op"], group, group),
+        change("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_ingress_rule.world", ["no-op"], rule, rule),
+        change("aws_ecs_service", "aws_ecs_service.s", ["delete", "create"], service("my-nginx"), service("my-app")),
+      ),
+    );
+    // THEN the path has a new name but is not new from the internet
+    expect(r.exposure.after).toEqual([expect.objectContaining({ from: "0.0.0.0/0", to: "tasks of service my-app", publicIp: true })]);
+    expect(r.exposure.newInternetPaths).toEqual([]);
+  });
+
   test("exposure the change does not touch is folded to one line", () => {
     const markdown = renderReview(review("db-cidr"));
     expect(markdown).toContain("<details><summary>Exposure: unchanged, 1 path</summary>");

@@ -195,9 +195,14 @@ export function exposure(plan: PlanJson): Exposure {
   const before = new SideGraph(plan, "before").edges();
   const after = new SideGraph(plan, "after").edges();
   const had = new Map(before.map((e) => [edgeKey(e), e]));
+  // The same rule from the same source to the same port is the same path when its target is only renamed (a service's tasks).
+  const sameRule = new Map(before.map((e) => [`${e.via} ${e.from} :${e.port}`, e]));
   // New: a path that did not exist, or one whose targets gain public IPs (reachable without a load balancer).
   // A merged path is new when any of its ways is: a rule from ::/0 beside an old one from 0.0.0.0/0 opens IPv6.
-  const isNew = (e: Edge) => !had.has(edgeKey(e)) || (e.publicIp === true && had.get(edgeKey(e))?.publicIp !== true);
+  const isNew = (e: Edge) => {
+    const old = had.get(edgeKey(e)) ?? sameRule.get(`${e.via} ${e.from} :${e.port}`);
+    return !old || (e.publicIp === true && old.publicIp !== true);
+  };
   const merged = mergeInternetPaths(after);
   return {
     before: mergeInternetPaths(before),

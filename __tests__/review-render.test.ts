@@ -255,6 +255,18 @@ describe("JSON documents in strings", () => {
     expect(jsonKeyChanges("not json", "{}")).toBeUndefined();
   });
 
+  test("a container renamed: the same container, compared key by key", () => {
+    const containers = (name: string) => JSON.stringify([{ name, image: "nginx", essential: true }]);
+    expect(jsonKeyChanges(containers("my-nginx"), containers("my-app"))).toEqual([{ path: "my-app.name", before: "my-nginx", after: "my-app" }]);
+  });
+
+  test("a document known only after apply reads as its size, not its text", () => {
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" }] });
+    const updated = change("aws_iam_role_policy", "aws_iam_role_policy.p", ["update"], { role: "r", policy }, { role: "r", policy: null });
+    const p = plan({ ...updated, change: { ...updated.change, after_unknown: { policy: true } } });
+    expect(renderReview(reviewOf(p))).toContain(`  - policy: (a JSON document, ${policy.length} characters) -> (known after apply)`);
+  });
+
   test("a 2,000-character document is never printed whole", () => {
     const big = (value: string) => JSON.stringify([{ name: "app", image: "nginx", environment: [{ name: "MODE", value }], command: ["x".repeat(2000)] }]);
     const replaced = change("aws_ecs_task_definition", "aws_ecs_task_definition.t", ["delete", "create"], { family: "f", container_definitions: big("a") }, { family: "f", container_definitions: big("b") });

@@ -43,6 +43,9 @@ function differences(before: Json | undefined, after: Json | undefined, path: st
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   if (Array.isArray(before) && Array.isArray(after)) {
     const key = entryKey(before) !== undefined && entryKey(before) === entryKey(after) ? entryKey(before) : undefined;
+    // One entry on each side under another name (a container renamed): the same entry, compared key by key.
+    const [b, a] = [before[0] as Record<string, Json>, after[0] as Record<string, Json>];
+    if (key && before.length === 1 && after.length === 1 && b[key] !== a[key]) return differences(b, a, [...path, String(a[key])]);
     if (key) return differences(byName(before, key), byName(after, key), path);
     // Lists of plain values (actions, ports) are one change: the reader sees what joins and what leaves.
     if ([...before, ...after].every((v) => !isObject(v) && !Array.isArray(v))) return [{ path: path.join("."), before, after }];

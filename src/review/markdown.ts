@@ -24,13 +24,23 @@ export function withNames(text: string, n: Names): string {
 
 const LONG = 60;
 
+function isDocument(text: string): boolean {
+  if (!/^\s*[[{]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A value, short: names for ids, plain words unquoted, long strings and documents by their size. */
 export function showValue(value: unknown, n: Names): string {
   if (value === MASKED || value === KNOWN_AFTER_APPLY) return value;
   if (typeof value === "string") {
     const owner = n.ids[value];
     if (owner) return labelOf(n, owner);
-    if (value.length > LONG) return `"${value.slice(0, 40)}…" (${value.length} characters)`;
+    if (value.length > LONG) return isDocument(value) ? `(a JSON document, ${value.length} characters)` : `"${value.slice(0, 40)}…" (${value.length} characters)`;
     return /^[\w./:*+@-]+$/.test(value) ? value : JSON.stringify(value);
   }
   if (Array.isArray(value)) {

@@ -172,7 +172,7 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     const publicSubnets = review.changes.filter((c) => c.address.startsWith("aws_subnet.network_public-subnet")).map((c) => c.address);
     expect(service.causedBy).toEqual(expect.arrayContaining([groups.find((g) => g.startsWith("aws_security_group.service")), ...publicSubnets]));
     expect(review.risks.filter((r) => r.kind === "downtime").map((r) => r.address)).toEqual(expect.arrayContaining([changeOf(review, "aws_vpc.").address]));
-    expect(renderReview(review)).toMatch(/because of it: .*aws_db_instance\./);
+    expect(renderReview(review)).toMatch(/`aws_db_instance\.[^`]+` \(follows security group/);
     // they only move to the new groups and subnets in place, so the old ones cannot go while they stand in them
     const standing = review.risks.filter((r) => r.kind === "downtime" && /only updated to the new one.*DependencyViolation/.test(r.reason));
     expect(standing.map((r) => r.reason).join("\n")).toMatch(new RegExp(database.address.replace(/[.]/g, "\\.")));
@@ -199,13 +199,15 @@ describeWithTerraform("review: offline previews against a prior state", () => {
     expect(review.exposure.newInternetPaths).toEqual([]);
   });
 
-  test("service renamed: the service is replaced and the fixed name's collision is explained", () => {
+  test("service renamed: the service is replaced destroy-before-create, a downtime and no name collision", () => {
     const review = reviews.serviceName;
     const service = changeOf(review, "aws_ecs_service.");
     expect(service.kind).toBe("replace");
     expect(service.replacePaths).toContain("name");
-    const collision = review.risks.find((r) => r.kind === "name-collision" && r.address === service.address);
-    expect(collision?.reason).toMatch(/name is fixed.*"my-nginx" -> "my-app".*destroys the old one first/);
+    // the old service is gone before the new one is made, so the names never meet
+    expect(service.order).toBe("destroy-before-create");
+    expect(review.risks.filter((r) => r.kind === "name-collision")).toEqual([]);
+    expect(review.risks.filter((r) => r.address === service.address).map((r) => r.kind)).toContain("downtime");
     // the repository and the log group carry the app's name too: their images and logs go with them
     expect(review.risks.filter((r) => r.kind === "data-loss").map((r) => r.address)).toEqual(
       expect.arrayContaining([changeOf(review, "aws_ecr_repository.").address, changeOf(review, "aws_cloudwatch_log_group.").address]),

@@ -15,6 +15,7 @@ import {
   type PlanJson,
   type ResourceChange,
 } from "./plan";
+import { jsonKeyChanges, type KeyChange } from "./json-attributes";
 
 export const MASKED = "(sensitive)";
 export const KNOWN_AFTER_APPLY = "(known after apply)";
@@ -24,6 +25,8 @@ export interface AttributeChange {
   readonly path: string;
   readonly before: unknown;
   readonly after: unknown;
+  /** For a JSON document held in a string (container_definitions, a policy): the keys inside it that changed. */
+  readonly keys?: KeyChange[];
 }
 
 export interface ChangeEntry {
@@ -86,11 +89,15 @@ export function attributeChanges(change: ResourceChange): AttributeChange[] {
   if (!before || !after) return [];
   return differences(before, after, unknown)
     .filter((path) => path[0] !== "tags_all")
-    .map((path) => ({
-      path: pathText(path),
-      before: isSensitive(before_sensitive, path) ? MASKED : valueAt(before, path) ?? null,
-      after: unknownAt(unknown, path) ? KNOWN_AFTER_APPLY : isSensitive(after_sensitive, path) ? MASKED : valueAt(after, path) ?? null,
-    }));
+    .map((path) => {
+      const change = {
+        path: pathText(path),
+        before: isSensitive(before_sensitive, path) ? MASKED : valueAt(before, path) ?? null,
+        after: unknownAt(unknown, path) ? KNOWN_AFTER_APPLY : isSensitive(after_sensitive, path) ? MASKED : valueAt(after, path) ?? null,
+      };
+      const keys = jsonKeyChanges(change.before, change.after);
+      return keys ? { ...change, keys } : change;
+    });
 }
 
 /** Strings that identify a resource to others: its id and ARN. */

@@ -17,6 +17,12 @@ export interface Edge {
   readonly via: string;
   /** True when `to` is tasks with public IPs: reachable from the internet without a load balancer. */
   readonly publicIp?: boolean;
+  /**
+   * For one path from the internet opened several ways (from is then "internet"): each way, as a `from` of its
+   * own ("0.0.0.0/0", "::/0", "internet" for a listener), and the resource that opens it, in the same order.
+   */
+  readonly sources?: string[];
+  readonly vias?: string[];
 }
 
 export interface Exposure {
@@ -156,11 +162,51 @@ class SideGraph {
   }
 }
 
+/**
+ * One row per (source, target, port): the rules from 0.0.0.0/0 and ::/0 and the listener that lead to the same
+ * port of the same target are one path from the internet. A path opened one way only keeps its own `from`.
+ */
+export function mergeInternetPaths(edges: readonly Edge[]): Edge[] {
+  const groups = new Map<string, Edge[]>();
+  for (const e of edges.filter((e) => INTERNET_SOURCES.includes(e.from))) {
+    const key = `${e.to} :${e.port}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  return edges.flatMap((e) => {
+    const group = INTERNET_SOURCES.includes(e.from) ? groups.get(`${e.to} :${e.port}`) ?? [e] : [e];
+    if (group.length === 1) return [e];
+    if (group[0] !== e) return [];
+    return [{
+      from: "internet",
+      to: e.to,
+      port: e.port,
+      via: e.via,
+      ...(group.some((g) => g.publicIp) && { publicIp: true }),
+      sources: group.map((g) => g.from),
+      vias: group.map((g) => g.via),
+    }];
+  });
+}
+
+/** The single-source paths an edge stands for. */
+const ways = (e: Edge): Edge[] => (e.sources ?? [e.from]).map((from, i) => ({ ...e, from, via: e.vias?.[i] ?? e.via }));
+
 export function exposure(plan: PlanJson): Exposure {
   const before = new SideGraph(plan, "before").edges();
   const after = new SideGraph(plan, "after").edges();
   const had = new Map(before.map((e) => [edgeKey(e), e]));
+  // The same rule from the same source to the same port is the same path when its target is only renamed (a service's tasks).
+  const sameRule = new Map(before.map((e) => [`${e.via} ${e.from} :${e.port}`, e]));
   // New: a path that did not exist, or one whose targets gain public IPs (reachable without a load balancer).
-  const isNew = (e: Edge) => !had.has(edgeKey(e)) || (e.publicIp === true && had.get(edgeKey(e))?.publicIp !== true);
-  return { before, after, newInternetPaths: after.filter((e) => INTERNET_SOURCES.includes(e.from) && isNew(e)) };
+  // A merged path is new when any of its ways is: a rule from ::/0 beside an old one from 0.0.0.0/0 opens IPv6.
+  const isNew = (e: Edge) => {
+    const old = had.get(edgeKey(e)) ?? sameRule.get(`${e.via} ${e.from} :${e.port}`);
+    return !old || (e.publicIp === true && old.publicIp !== true);
+  };
+  const merged = mergeInternetPaths(after);
+  return {
+    before: mergeInternetPaths(before),
+    after: merged,
+    newInternetPaths: merged.filter((e) => INTERNET_SOURCES.includes(e.from) && ways(e).some(isNew)),
+  };
 }

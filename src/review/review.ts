@@ -2,11 +2,13 @@
  * The review object: the contract review.json holds and every view (render.ts) reads. Fields are only ever
  * added; index.ts says what each one holds.
  */
+import type { RootCause } from "./causes";
 import type { ChangeEntry, Summary } from "./changes";
 import type { Cost } from "./cost";
 import type { Exposure } from "./exposure";
 import type { RoleChange } from "./iam";
 import type { Risk, RiskKind, RiskSeverity } from "./kinds";
+import type { Rename } from "./renames";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -43,6 +45,14 @@ export interface Review {
   readonly verdict: Verdict;
   readonly summary: Summary;
   readonly changes: ChangeEntry[];
+  /** Destroyed and created resources paired: a service renamed moves every resource of it to a new address. */
+  readonly renames: Rename[];
+  /** The changes every other change follows from, the most severe first. */
+  readonly causes: RootCause[];
+  /** What to call each resource of the plan, by address ("VPC main"). */
+  readonly names: Record<string, string>;
+  /** The ids and ARNs in the changed attributes, each with the address of the resource it is. */
+  readonly ids: Record<string, string>;
   readonly risks: Risk[];
   /** Every risk kind the review knows and its severity, most serious first. */
   readonly riskKinds: ReadonlyArray<{ readonly kind: RiskKind; readonly severity: RiskSeverity }>;

@@ -2,8 +2,9 @@
  * The risks of a change, most serious first (kinds.ts): a stack the state cannot follow to another region,
  * network resources destroyed under resources that are kept, in-place changes AWS refuses, defers or serves
  * with an outage (in-place.ts, from the facts in aws-facts.ts), data that is lost with a resource, downtime
- * while a resource is gone, fixed names that collide, new paths from the internet, and IAM grants that widen
- * an existing role. The facts about resource types are data, below, kept in one place.
+ * while a resource is gone, fixed names that collide (create-before-destroy, or a moved address), new paths
+ * from the internet, and IAM grants that widen an existing role. The facts about resource types are data,
+ * below, kept in one place.
  */
 import type { ChangeEntry } from "./changes";
 import type { Cost } from "./cost";
@@ -117,28 +118,36 @@ function downtime(c: ChangeEntry, changes: readonly ChangeEntry[]): Finding | un
   return undefined;
 }
 
-function nameCollision(c: ChangeEntry, before: Values, after: Values | null): Finding | undefined {
+/**
+ * A fixed AWS name collides only where two resources of the name can exist at once: a replacement created
+ * before its predecessor is destroyed (create-before-destroy) under the same name, or a resource created (or
+ * replaced) under the name of another address that the plan destroys, as Terraform orders neither before the
+ * other (an address moved without a moved block). A destroy-before-create replacement never collides: its
+ * downtime is its risk.
+ */
+function nameCollision(c: ChangeEntry, before: Values, after: Values | null, plan: PlanJson): Finding | undefined {
   const attribute = FIXED_NAMES[c.type];
-  if (!attribute || c.kind !== "replace" || !after) return undefined;
-  const oldName = before[attribute];
-  const newName = after[attribute];
+  const oldName = attribute ? before[attribute] : undefined;
   if (typeof oldName !== "string") return undefined;
-  if (c.order === "create-before-destroy") {
-    if (newName !== oldName) return undefined;
+  if (c.kind === "replace" && c.order === "create-before-destroy" && after?.[attribute] === oldName) {
     return {
       kind: "name-collision",
       address: c.address,
       reason: `create-before-destroy with the fixed ${attribute} "${oldName}": AWS refuses a second ${c.type} of that name while the old one exists, so the apply fails; give it a generated or changing name`,
     };
   }
-  const renamed = typeof newName === "string" && newName !== oldName;
-  const reason = renamed
-    ? `the ${attribute} is fixed in the configuration and changes ("${oldName}" -> "${newName}"): Terraform destroys the old one first ` +
-      `(destroy-before-create), because a fixed name never lets a replacement stand beside its predecessor; anything outside Terraform ` +
-      `that names "${oldName}" (scripts, dashboards, alarms, CLI commands) must change to "${newName}"`
-    : `the ${attribute} is fixed in the configuration ("${oldName}"), so the new ${c.type} would collide with the old one: Terraform ` +
-      `destroys the old one first (destroy-before-create), and "${oldName}" points at nothing until the new one exists`;
-  return { kind: "name-collision", address: c.address, reason };
+  if (c.kind !== "delete") return undefined;
+  const taker = managedChanges(plan).find(
+    (o) => o.address !== c.address && o.type === c.type && o.change.actions.includes("create") && o.change.after?.[attribute] === oldName,
+  );
+  if (!taker) return undefined;
+  return {
+    kind: "name-collision",
+    address: taker.address,
+    reason:
+      `created with the fixed ${attribute} "${oldName}" that ${c.address} holds until it is destroyed, and Terraform orders neither before ` +
+      `the other: AWS may refuse the create while the old one exists; move the address with a moved block instead`,
+  };
 }
 
 export interface RiskInput {
@@ -182,7 +191,7 @@ export function risks({ plan, changes, newInternetPaths, iam, cost }: RiskInput)
     const before = values.get(c.address)?.before;
     const after = values.get(c.address)?.after ?? null;
     if (!before) continue;
-    for (const r of [dataLoss(c, before), downtime(c, changes), nameCollision(c, before, after)]) if (r) found.push(r);
+    for (const r of [dataLoss(c, before), downtime(c, changes), nameCollision(c, before, after, plan)]) if (r) found.push(r);
     found.push(...inPlaceRisks(c, before, after, context));
   }
   for (const edge of newInternetPaths) {

@@ -12,10 +12,10 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { defaultZones } from "./facts/regions";
 import { autoscalingProblems, autoscalingSettings } from "./autoscaling";
-import { backendSettings } from "./backend";
+import { backendLocationProblems, backendSettings } from "./backend";
 import { deepFreeze, show, strictGroup } from "./blocks";
 import { databaseProblems, databaseSettings } from "./database";
-import { discoverySettings } from "./discovery";
+import { discoverySettings, namespaceProblems } from "./discovery";
 import { ec2CapacityProblems, ec2CapacitySettings } from "./ec2-capacity";
 import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./file";
 import { jumpHostProblems, jumpHostSettings } from "./jump-host";
@@ -24,7 +24,7 @@ import { networkSettings, subnetProblems, withSubnets } from "./network";
 import { registryProblems, registrySettings } from "./registry";
 import { ConfigError, describeIssue, kindOf } from "./report";
 import { serviceProblems, serviceSettings, servicesList } from "./service";
-import { imagePullProblems, serviceListProblems } from "./services";
+import { containerPortProblems, imagePullProblems, serviceListProblems } from "./services";
 import { availabilityZones, extraTags, namePrefix, namePrefixProblems, region, tagProblems, zoneProblems } from "./stage";
 
 export { ConfigError } from "./report";
@@ -96,9 +96,12 @@ function settingsProblems(s: Settings, today: Date): string[] {
     ...ec2CapacityProblems(s),
     ...tagProblems(s),
     ...serviceListProblems(s),
+    ...containerPortProblems(s),
+    ...namespaceProblems(s),
     ...httpsProblems(s),
     ...jumpHostProblems(s),
     ...imagePullProblems(s),
+    ...backendLocationProblems(s),
   ];
 }
 

@@ -59,8 +59,14 @@ export async function terraform(args: string[], options: TerraformOptions): Prom
         `or put it in ~/.terraform.d/plugins (README "Planning offline").\n${run.output.trim().split("\n").slice(0, 6).join("\n")}`,
     );
   }
-  throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.output}`);
+  throw new TerraformError(`terraform ${args.join(" ")} failed in ${options.cwd}:\n${run.output}`);
 }
+
+/**
+ * A terraform command that refused the configuration it was given (init, validate, plan): its diagnostics are the
+ * message, printed as one block like a settings error, without a stack trace of this program.
+ */
+export class TerraformError extends UserError {}
 
 /** The Terraform the project needs: the first with S3-native state locking generally available (see src/state). */
 export const MIN_TERRAFORM_VERSION = "1.11.0";

@@ -24,7 +24,7 @@ import { networkSettings, subnetProblems, withSubnets } from "./network";
 import { registryProblems, registrySettings } from "./registry";
 import { ConfigError, describeIssue, kindOf } from "./report";
 import { serviceProblems, serviceSettings, servicesList } from "./service";
-import { containerPortProblems, imagePullProblems, serviceListProblems } from "./services";
+import { containerPortProblems, imagePullProblems, serviceLimitProblems, serviceListProblems } from "./services";
 import { availabilityZones, extraTags, namePrefix, namePrefixProblems, region, tagProblems, zoneProblems } from "./stage";
 
 export { ConfigError } from "./report";
@@ -86,6 +86,8 @@ function withDerivedDefaults(parsed: ParsedSettings, problems: string[]): Settin
 /** Every check that spans settings, in the order their problems are listed. */
 function settingsProblems(s: Settings, today: Date): string[] {
   return [
+    // Limits of the services list first: thousands of services are one problem, not thousands.
+    ...serviceLimitProblems(s),
     ...namePrefixProblems(s),
     ...zoneProblems(s),
     ...subnetProblems(s),

@@ -6,6 +6,7 @@
  */
 import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "../common/naming";
 import { MAX_RULES_PER_LISTENER, MAX_TARGET_GROUPS_PER_LOAD_BALANCER } from "./facts/elb";
+import { fargateMemoryOptions } from "./facts/fargate";
 import { MAX_CPU_TARGET_PERCENT, type AutoscalingSettings, type ScalingPolicy } from "./autoscaling";
 import { orderProblems, show } from "./blocks";
 import { environmentProblems, type DiscoverySettings } from "./discovery";
@@ -103,7 +104,8 @@ function resolveOne(settings: ServicesContext, entry: ServiceEntry): ServiceSpec
  * Limits of the list as a whole: many services share one cause, so these lead, and the problems a count over a limit
  * brings along (names and priorities that hash alike among thousands) are left out until the count fits.
  */
-function listLimitProblems(settings: ServicesContext, specs: readonly ServiceSpec[]): string[] {
+export function serviceLimitProblems(settings: ServicesContext): string[] {
+  const specs = (settings.services ?? []).map((entry) => resolveOne(settings, entry));
   const problems: string[] = [];
   // Bridge tasks on EC2 share their instances' network and security group: services could not be kept apart
   // from each other, and Cloud Map would need SRV records instead of the A records it gives awsvpc tasks.
@@ -132,8 +134,9 @@ export function serviceListProblems(settings: ServicesContext): string[] {
   const entries = settings.services;
   if (!entries) return [];
   const specs = entries.map((entry) => resolveOne(settings, entry));
-  const limits = listLimitProblems(settings, specs);
-  const problems: string[] = [...limits];
+  // The limits themselves are listed first of all (serviceLimitProblems); what they bring along is left out here.
+  const overLimit = serviceLimitProblems(settings).length > 0;
+  const problems: string[] = [];
   const at = (i: number) => `services[${i}]`;
   const firstIndex = new Map<string, number>();
   entries.forEach((entry, i) => {
@@ -147,7 +150,7 @@ export function serviceListProblems(settings: ServicesContext): string[] {
     problems.push(`${at(i)}.paths: ${show(DEFAULT_PATH)} is already the default service ${show(entries[defaults[0]].name)}; only one service may be at "/"`);
   }
   problems.push(...pathListProblems(entries));
-  if (limits.length === 0) problems.push(...priorityProblems(specs), ...targetGroupProblems(settings, specs));
+  if (!overLimit) problems.push(...priorityProblems(specs), ...targetGroupProblems(settings, specs));
 
   specs.forEach((spec, i) => {
     if (entries[i].priority !== undefined && spec.priority === undefined) {
@@ -177,8 +180,10 @@ export function serviceListProblems(settings: ServicesContext): string[] {
       );
     }
     problems.push(...environmentProblems(at(i), spec));
-    // On EC2 the task has to fit on the instance type instead (ec2CapacityProblems).
-    if (settings.service.launchType !== "EC2") problems.push(...fargateSizeProblems(at(i), spec.container.cpu, spec.container.memoryMiB));
+    // On EC2 the task has to fit on the instance type instead (ec2CapacityProblems). A size the entry takes from the
+    // service section is that section's problem, reported once (serviceProblems), not once per service.
+    const ownSize = entries[i].cpu !== undefined || (entries[i].memoryMiB !== undefined && fargateMemoryOptions(settings.service.cpu).length > 0);
+    if (settings.service.launchType !== "EC2" && ownSize) problems.push(...fargateSizeProblems(at(i), spec.container.cpu, spec.container.memoryMiB));
     problems.push(...scalingProblems(at(i), entries[i], spec));
     if (settings.registry.imageTagMutability === "IMMUTABLE" && spec.container.imageTag === "latest" && entries[i].imageTag !== undefined) {
       problems.push(`${at(i)}.imageTag: "latest" cannot be pushed twice with registry.imageTagMutability "IMMUTABLE"; use a version such as "v1"`);

@@ -5,7 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Testing } from "cdktf";
+import { checkPolicies } from "../src/policy";
 import { parseSettings, type SettingsInput } from "../src/settings/index";
+import { WorkshopStage } from "../src/stages";
 import { ELB_SECURITY_POLICY_NAMES, legacyTlsVersions } from "../src/settings/facts/elb-security-policies";
 import { INSTANCE_FAMILIES, instanceTypeProblem } from "../src/settings/facts/instance-families";
 import { CERTIFICATE, README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
@@ -145,6 +148,9 @@ describe("values AWS refuses", () => {
     ["a type in upper case", ec2("T3.MICRO"), /ec2Capacity\.instanceType: "T3\.MICRO" must be an EC2 instance type/],
     ["a size alone", ec2("small"), /ec2Capacity\.instanceType: "small" must be an EC2 instance type such as "t3\.small"/],
     ["a made-up size of a newer family", ec2("m9.huge"), /ec2Capacity\.instanceType: "m9\.huge" must be an EC2 instance type/],
+    ["a generation far past the newest of its class", ec2("m99.large"), /ec2Capacity\.instanceType: "m99\.large" must be an EC2 instance type .*no EC2 instance family is called "m99"/],
+    ["a processor name as a family", ec2("x86.large"), /ec2Capacity\.instanceType: "x86\.large" must be an EC2 instance type/],
+    ["an old generation the table does not hold", ec2("m2i.large"), /no EC2 instance family is called "m2i"/],
     ["a jump host type of a size its family lacks", { jumpHost: { instanceType: "t3.huge" } }, /jumpHost\.instanceType: "t3\.huge" must be an EC2 instance type such as "t4g\.nano" or "t3\.micro" \(allowed sizes of t3:/],
     ["a jump host type of no family", { jumpHost: { instanceType: "foo.bar" } }, /jumpHost\.instanceType: "foo\.bar" must be an EC2 instance type/],
     ["an A1 type for EC2 capacity", ec2("a1.large"), /ec2Capacity\.instanceType: "a1\.large" cannot run Amazon Linux 2023, .*A1 .*; take a Graviton2 or newer type/],
@@ -198,7 +204,6 @@ describe("IPv6 ranges, and ranges compared as ranges", () => {
     ["::/0 written long, without enableSshFromAnywhere", ssh("0:0:0:0:0:0:0:0/0"), /jumpHost\.sshAllowedCidr: "0:0:0:0:0:0:0:0\/0" opens SSH to the whole internet \(it is ::\/0\); .*enableSshFromAnywhere/],
     ["::/0 written ::0/0", ssh("::0/0"), /jumpHost\.sshAllowedCidr: "::0\/0" opens SSH to the whole internet/],
     ["::/0 in upper-case zeros", ssh("0000:0000:0000:0000:0000:0000:0000:0000/0"), /opens SSH to the whole internet/],
-    ["::/0 written long, even with enableSshFromAnywhere", ssh("0:0:0:0:0:0:0:0/0", { jumpHost: { enableSshFromAnywhere: true } }), /jumpHost\.sshAllowedCidr: "0:0:0:0:0:0:0:0\/0" is ::\/0 written another way; allowed: "::\/0"/],
     ["an IPv6 range of 129 bits", ssh("2001:db8::/129"), /jumpHost\.sshAllowedCidr: "2001:db8::\/129" is not a CIDR block/],
     ["an IPv4-mapped range Terraform does not take", ssh("::ffff:203.0.113.7/128"), /jumpHost\.sshAllowedCidr: "::ffff:203\.0\.113\.7\/128" is not a CIDR block/],
   ]);
@@ -207,8 +212,31 @@ describe("IPv6 ranges, and ranges compared as ranges", () => {
     ["an IPv6 range in capitals and with leading zeros", ssh("2001:0DB8::/32")],
     ["one IPv6 address", ssh("2001:db8::7/128")],
     ["::/0 with enableSshFromAnywhere", ssh("::/0", { jumpHost: { enableSshFromAnywhere: true } })],
+    ["::/0 written long, with enableSshFromAnywhere", ssh("0:0:0:0:0:0:0:0/0", { jumpHost: { enableSshFromAnywhere: true } })],
     ["a range that starts at zero but is not the whole internet", ssh("::/1")],
   ]);
+});
+
+describe("the SSH range the stages get", () => {
+  test.each([
+    ["0:0:0:0:0:0:0:0/0", "::/0"],
+    ["2001:0DB8:0000::/48", "2001:db8::/48"],
+    ["203.0.113.7/32", "203.0.113.7/32"],
+  ])("%s, once judged, reaches the stages as AWS keeps it: %s", (written, kept) => {
+    // WHEN a range is accepted THEN the settings hand it on in the form AWS returns, which the jump host's waiver knows
+    const settings = parseSettings(ssh(written, { jumpHost: { enableSshFromAnywhere: true } }));
+    expect(settings.jumpHost.sshAllowedCidr).toBe(kept);
+  });
+
+  test("SSH from ::/0 written long, asked for, synthesizes with the jump host's waiver and no open policy finding", () => {
+    // GIVEN the db stage with SSH from 0:0:0:0:0:0:0:0/0 and enableSshFromAnywhere
+    const app = Testing.app();
+    new WorkshopStage(app, "db", { settings: parseSettings(ssh("0:0:0:0:0:0:0:0/0", { jumpHost: { enableSshFromAnywhere: true } })) });
+    // THEN the admin-port finding on the SSH rule is waived, as for ::/0
+    const [db] = checkPolicies(app);
+    const ssh22 = db.findings.filter((f) => f.rule === "SG-NO-WORLD-ADMIN-PORTS");
+    expect(ssh22).toEqual([expect.objectContaining({ waiver: expect.stringMatching(/enableSshFromAnywhere/) })]);
+  });
 });
 
 describe("contradictions that used to pass without a word", () => {

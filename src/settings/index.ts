@@ -18,7 +18,7 @@ import { databaseProblems, databaseSettings } from "./database";
 import { discoverySettings, namespaceProblems } from "./discovery";
 import { ec2CapacityProblems, ec2CapacitySettings } from "./ec2-capacity";
 import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./file";
-import { jumpHostProblems, jumpHostSettings } from "./jump-host";
+import { jumpHostProblems, jumpHostSettings, withCanonicalSshRange } from "./jump-host";
 import { httpsProblems, loadBalancerSettings } from "./load-balancer";
 import { networkSettings, subnetProblems, withSubnets } from "./network";
 import { registryProblems, registrySettings } from "./registry";
@@ -126,7 +126,7 @@ export function parseSettings(input: unknown, options: ParseOptions = {}): Setti
   const settings = withDerivedDefaults(parsed.data, problems);
   problems.push(...settingsProblems(settings, options.today ?? new Date()));
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return settings;
+  return { ...settings, jumpHost: withCanonicalSshRange(settings.jumpHost) };
 }
 
 /** The lesson's settings, overridden by the JSON file named in WORKSHOP_CONFIG when it is set. */

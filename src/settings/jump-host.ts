@@ -1,6 +1,6 @@
 /** The jump host section (stage db on): the instance the lesson reaches the database from, and SSH to it. */
 import { z } from "zod";
-import { isWorld, parseRange, rangeContains, rangesOverlap, readRange } from "../common/cidr";
+import { isWorld, normaliseRange, parseRange, rangeContains, rangesOverlap, readRange } from "../common/cidr";
 import { flag, instanceType, keyPairName, section, sectionDefaults, show } from "./blocks";
 import type { NetworkSettings } from "./network";
 
@@ -59,12 +59,6 @@ export function jumpHostProblems(s: { readonly jumpHost: JumpHostSettings; reado
         `give your own range such as "203.0.113.7/32", or set jumpHost.enableSshFromAnywhere to true to accept that`,
     );
   }
-  if (isWorld(cidr) && enableSshFromAnywhere && cidr !== reading.canonical) {
-    problems.push(
-      `jumpHost.sshAllowedCidr: ${show(cidr)} is ${reading.canonical} written another way; allowed: ${show(reading.canonical)}, the form AWS keeps ` +
-        `and the one jumpHost.enableSshFromAnywhere accepts`,
-    );
-  }
   const vpc = parseRange(s.network.cidr);
   if (jumpHostIsPrivate(s) && vpc && !rangeContains(vpc, reading.range)) {
     const where = rangesOverlap(vpc, reading.range) ? "reaches beyond" : "lies outside";
@@ -75,4 +69,14 @@ export function jumpHostProblems(s: { readonly jumpHost: JumpHostSettings; reado
     );
   }
   return problems;
+}
+
+/**
+ * The jump host section with its SSH range in the form AWS keeps ("0:0:0:0:0:0:0:0/0" becomes "::/0"): what the
+ * construct and Terraform get, once the checks have judged (and named) the range as written.
+ */
+export function withCanonicalSshRange(jumpHost: JumpHostSettings): JumpHostSettings {
+  const cidr = jumpHost.sshAllowedCidr;
+  const canonical = cidr === undefined ? undefined : normaliseRange(cidr);
+  return canonical === undefined || canonical === cidr ? jumpHost : { ...jumpHost, sshAllowedCidr: canonical };
 }

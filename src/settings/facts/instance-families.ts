@@ -5,7 +5,7 @@
  */
 // source: the InstanceType values of the AWS SDK for Go v2 (EC2) compiled into hashicorp/aws 5.100.0, the provider this
 // project binds (read from its binary: the names of the "ec2" enum), read 2026-12-06. A family launched since is not in
-// the table; instanceTypeProblem accepts one that is newer than every family of its class here (see there).
+// the table; instanceTypeProblem accepts one of a known class in its newest generation or the next (see there).
 export const INSTANCE_FAMILIES: Readonly<Record<string, string>> = {
   "a1": "medium large xlarge 2xlarge 4xlarge metal",
   "c1": "medium xlarge",
@@ -190,7 +190,7 @@ for (const family of Object.keys(INSTANCE_FAMILIES)) {
 
 /**
  * Why a text is not an instance type, or undefined when it is one: a family of the table in one of its sizes, or a
- * family newer than the table (a known class at or past its newest generation, such as "m8i") in a size of that form.
+ * family newer than the table (a known class in its newest generation or the next, such as "m8i") in a size of that form.
  */
 export function instanceTypeProblem(instanceType: string): string | undefined {
   const [family, size, ...rest] = instanceType.split(".");
@@ -199,6 +199,8 @@ export function instanceTypeProblem(instanceType: string): string | undefined {
   if (sizes) return fits && sizes.includes(size) ? undefined : `allowed sizes of ${family}: ${sizes.join(", ")}`;
   const [, kind, generation] = FAMILY.exec(family) ?? [];
   const newest = kind === undefined ? undefined : NEWEST_GENERATION.get(kind);
-  if (newest !== undefined && Number(generation) >= newest && fits && SIZE.test(size)) return undefined;
+  // A class's next generation (m8 -> m8i, m9) may be newer than the table; a generation further on is a typo.
+  const next = newest !== undefined && Number(generation) >= newest && Number(generation) <= newest + 1;
+  if (next && fits && SIZE.test(size)) return undefined;
   return `no EC2 instance family is called ${JSON.stringify(family)}; allowed: <family>.<size> of a family in src/settings/facts/instance-families.ts`;
 }

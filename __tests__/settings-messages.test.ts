@@ -54,6 +54,11 @@ describe("echoed values are shown escaped when a character could pass for anothe
     expect(show(value)).toBe(shown);
   });
 
+  test("a short list shows each of its strings escaped; one holding key material is only counted", () => {
+    expect(show(["/api/*", "/v1\u200b/*"])).toBe('["/api/*","/v1\\u200b/*"]');
+    expect(show(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsa"])).toBe("a list of 1");
+  });
+
   test("a long value is cut after 72 characters, counted as characters, not UTF-16 units", () => {
     expect(show(`${"😀".repeat(100)}`)).toBe(`"${"😀".repeat(72)}"... (100 characters)`);
   });
@@ -63,6 +68,7 @@ describe("echoed values are shown escaped when a character could pass for anothe
     ["a namespace with a Greek omicron", { serviceDiscovery: { namespace: "l\u03bfcal" } }, /serviceDiscovery\.namespace: "l\\u03bfcal" must be a DNS name/],
     ["a key with a zero-width space", { service: { "app\u200bName": "x" } }, /service\["app\\u200bName"\]: unknown setting \(did you mean "appName"\?\)/],
     ["a tag value with a right-to-left override", { extraTags: { team: "blue\u202eeulav" } }, /extraTags\.team: "blue\\u202eeulav" a tag value may hold only/],
+    ["a list of calls with a zero-width space", { services: [{ name: "web", paths: ["/"], calls: ["back\u200bend"] }, { name: "backend" }] }, /services\[0\]\.calls: \["back\\u200bend"\] needs serviceDiscovery\.enable/],
     ["a path with a zero-width space", { services: [{ name: "api", paths: ["/api\u200b/*"] }] }, /services\[0\]\.paths\[0\]: "\/api\\u200b\/\*" must be a path pattern/],
     ["an SSL policy with a fullwidth letter", { loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-0\uff16" } }, /loadBalancer\.sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-0\\uff16" must be an ELB security policy name/],
   ])("%s is shown escaped in the refusal", (_, input, message) => {

@@ -151,7 +151,11 @@ export function show(value: unknown): string {
     const chars = Array.from(value);
     return chars.length > 80 ? `${quote(chars.slice(0, 72).join(""))}... (${chars.length} characters)` : quote(value);
   }
-  if (Array.isArray(value)) return value.length <= 3 && JSON.stringify(value).length <= 60 ? JSON.stringify(value) : `a list of ${value.length}`;
+  if (Array.isArray(value)) {
+    const items = value.map((item) => (item !== null && typeof item === "object" ? JSON.stringify(item) : show(item)));
+    const text = `[${items.join(",")}]`;
+    return value.length <= 3 && text.length <= 60 && !items.some((item) => item.startsWith("(")) ? text : `a list of ${value.length}`;
+  }
   if (value !== null && typeof value === "object") return "an object";
   return String(value);
 }

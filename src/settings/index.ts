@@ -13,7 +13,7 @@ import { z } from "zod";
 import { defaultZones } from "./facts/regions";
 import { autoscalingProblems, autoscalingSettings } from "./autoscaling";
 import { backendLocationProblems, backendSettings } from "./backend";
-import { deepFreeze, show, strictGroup } from "./blocks";
+import { deepFreeze, quote, show, strictGroup } from "./blocks";
 import { databaseProblems, databaseSettings } from "./database";
 import { discoverySettings, namespaceProblems } from "./discovery";
 import { ec2CapacityProblems, ec2CapacitySettings } from "./ec2-capacity";
@@ -134,7 +134,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const file = env[CONFIG_ENV];
   if (!file) return parseSettings({});
   const path = resolve(file);
-  const refuse = (problem: string) => new ConfigError([`${CONFIG_ENV}: ${JSON.stringify(file)} ${problem}`]);
+  const refuse = (problem: string) => new ConfigError([`${CONFIG_ENV}: ${quote(file)} ${problem}`]);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

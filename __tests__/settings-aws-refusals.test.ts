@@ -115,6 +115,7 @@ describe("names AWS refuses", () => {
     ["the region's endpoint domain", discovery("eu-west-1.amazonaws.com"), /would hide api\.ecr\.eu-west-1\.amazonaws\.com/],
     ["the database endpoints' domain", discovery("rds.amazonaws.com"), /would hide .*\.eu-west-1\.rds\.amazonaws\.com/],
     ["the ECR registry domain", discovery("ecr.eu-west-1.amazonaws.com"), /would hide api\.ecr\.eu-west-1\.amazonaws\.com/],
+    ["net, which hides the CloudFront hosts ECR Public sends layers from", discovery("net"), /serviceDiscovery\.namespace: "net" would hide layers\.cloudfront\.net/],
     ["io, with an image from ghcr.io", discovery("io", { service: { publicImage: "ghcr.io/org/app:1" } }), /serviceDiscovery\.namespace: "io" would hide ghcr\.io/],
     ["docker.io, with an image from Docker Hub", discovery("docker.io", { service: { publicImage: "nginx:stable" } }), /would hide registry-1\.docker\.io/],
   ]);
@@ -128,6 +129,7 @@ describe("names AWS refuses", () => {
     ["the namespace aws-internal", discovery("aws-internal")],
     ["a namespace below a public domain the stages need", discovery("svc.amazonaws.example")],
     ["the namespace io, with the lesson's image from public.ecr.aws", discovery("io")],
+    ["the namespace net, with images from the stage's own repository", discovery("net", { service: { imageSource: "repository" } })],
     ["a shadowing namespace while discovery is off", { serviceDiscovery: { enable: false, namespace: "aws" } }],
   ]);
 });

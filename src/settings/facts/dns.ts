@@ -28,9 +28,17 @@ export const publicHostsOfAStage = (region: string): string[] => [
 // source: Docker documentation, "docker image pull" (default registry docker.io, served by registry-1.docker.io), read 2026-12-06
 const DOCKER_HUB = ["registry-1.docker.io", "auth.docker.io", "production.cloudflare.docker.com"];
 
+/** ECR Public answers layer downloads with a redirect to CloudFront. */
+// source: Amazon ECR Public User Guide, "Amazon ECR Public ... served through Amazon CloudFront" (layer URLs on
+// *.cloudfront.net), read 2026-12-06
+const ECR_PUBLIC_LAYERS = "layers.cloudfront.net";
+
 /** The hosts a task pulls an image reference from: "public.ecr.aws/nginx/nginx:stable" -> public.ecr.aws, "nginx" -> Docker Hub. */
 export function imageRegistryHosts(image: string): string[] {
   const first = image.split("/")[0];
   const hasHost = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  return hasHost ? [first.replace(/:\d+$/, "").toLowerCase()] : DOCKER_HUB;
+  const host = first.replace(/:\d+$/, "").toLowerCase();
+  if (!hasHost) return DOCKER_HUB;
+  return host === "public.ecr.aws" ? [host, ECR_PUBLIC_LAYERS] : [host];
 }
+

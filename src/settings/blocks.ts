@@ -49,7 +49,7 @@ export function keyMaterialKind(text: string): string | undefined {
 
 const KEY_PAIR_RULE = "must be the name of an EC2 key pair: 1 to 255 printable ASCII characters";
 
-/** The name of an EC2 key pair; key material pasted instead is refused without being echoed (the issue says hideValue). */
+/** The name of an EC2 key pair; key material pasted instead is refused without being echoed (its zod issue carries hideValue). */
 export const keyPairName = () =>
   z.string({ error: KEY_PAIR_RULE }).superRefine((name, context) => {
     const kind = keyMaterialKind(name);

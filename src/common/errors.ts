@@ -13,12 +13,7 @@ export class UserError extends Error {
  * A Terraform command that failed: its own output says why (an invalid configuration, a provider error), so
  * the commands print the message alone, like a UserError's, and exit non-zero.
  */
-export class TerraformError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class TerraformError extends UserError {}
 
 /** An error-severity policy finding that no waiver accepts (see src/policy). */
 export class PolicyError extends UserError {}

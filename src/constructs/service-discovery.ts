@@ -7,7 +7,7 @@
 import { Construct } from "constructs";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
-import type { DiscoverySettings } from "../settings/discovery";
+import { environmentKey, type DiscoverySettings } from "../settings/discovery";
 import type { Network } from "./network";
 import type { EnvironmentVariable } from "./ecs/service";
 
@@ -56,7 +56,7 @@ export class ServiceDiscovery extends Construct {
 
   /** <NAME>_HOST, <NAME>_PORT and <NAME>_URL of a service another one calls (NAME: upper case, "-" as "_"). */
   addressOf(service: string, port: number): EnvironmentVariable[] {
-    const key = service.toUpperCase().replace(/-/g, "_");
+    const key = environmentKey(service);
     const host = this.dnsName(service);
     return [
       { name: `${key}_HOST`, value: host },

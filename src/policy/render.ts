@@ -18,7 +18,9 @@ export function renderBlocking(findings: readonly Finding[]): string {
   return [
     `Policy check failed: ${findings.length} finding(s) of error severity, not waived:`,
     ...lines,
-    'Fix the resource, or accept the finding next to it with waive(resource, "<rule>", "<reason>") from src/policy.',
+    "If you changed only the settings file: a setting made this resource (the address names its construct, the README's " +
+      '"Settings" table what each setting makes); change that setting back or to another value.',
+    'If you changed the code: fix the resource, or accept the finding next to it with waive(resource, "<rule>", "<reason>") from src/policy.',
   ].join("\n");
 }
 

@@ -13,6 +13,9 @@ const scalingRange = (min: number, desired: number, max: number, target: ReturnT
     what,
   );
 
+/** A CPU target is a percentage of the tasks' CPU. */
+export const MAX_CPU_TARGET_PERCENT = 100;
+
 export const autoscalingSettings = section(
   {
     policy: oneOf(
@@ -31,7 +34,7 @@ export const autoscalingSettings = section(
       2,
       2,
       50,
-      wholeNumber(1, 100, 70, "Average CPU percent to hold. @default 70"),
+      wholeNumber(1, MAX_CPU_TARGET_PERCENT, 70, "Average CPU percent to hold. @default 70"),
       "The slides' CPU example: 70 %, 2 to 50 tasks.",
     ),
     scaleOutCooldownSeconds: wholeNumber(0, 3600, 60, "@default 60"),

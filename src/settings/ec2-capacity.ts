@@ -7,15 +7,14 @@ import {
   CPU_UNITS_PER_VCPU,
   ECS_REGISTERED_MEMORY_RATIO,
   INSTANCE_TYPES,
-  INSTANCE_TYPE_PATTERN,
   RESERVED_CAPACITY_PROVIDER_STARTS,
 } from "./facts/instance-types";
-import { keyPairName, orderProblems, pattern, section, sectionDefaults, wholeNumber } from "./blocks";
+import { instanceType, keyPairName, orderProblems, section, sectionDefaults, wholeNumber } from "./blocks";
 import type { ServiceEntry, ServiceSettings } from "./service";
 
 export const ec2CapacitySettings = section(
   {
-    instanceType: pattern(INSTANCE_TYPE_PATTERN, 'must be an EC2 instance type such as "t3.small" or "t4g.small"')
+    instanceType: instanceType('"t3.small" or "t4g.small"')
       .default("t3.small")
       .describe('Instance type of the ECS instances; Graviton types (t4g, m7g, ...) get the arm64 AMI and ARM64 tasks. @default "t3.small"'),
     minSize: wholeNumber(0, 100, 2, "Fewest instances the Auto Scaling group keeps. @default 2"),

@@ -12,19 +12,19 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { defaultZones } from "./facts/regions";
 import { autoscalingProblems, autoscalingSettings } from "./autoscaling";
-import { backendSettings } from "./backend";
-import { deepFreeze, show, strictGroup } from "./blocks";
+import { backendLocationProblems, backendSettings } from "./backend";
+import { deepFreeze, quote, show, strictGroup } from "./blocks";
 import { databaseProblems, databaseSettings } from "./database";
-import { discoverySettings } from "./discovery";
+import { discoverySettings, namespaceProblems } from "./discovery";
 import { ec2CapacityProblems, ec2CapacitySettings } from "./ec2-capacity";
 import { SettingsFileError, decodeSettingsFile, parseStrictJson } from "./file";
-import { jumpHostProblems, jumpHostSettings } from "./jump-host";
+import { jumpHostProblems, jumpHostSettings, withCanonicalSshRange } from "./jump-host";
 import { httpsProblems, loadBalancerSettings } from "./load-balancer";
 import { networkSettings, subnetProblems, withSubnets } from "./network";
 import { registryProblems, registrySettings } from "./registry";
 import { ConfigError, describeIssue, kindOf } from "./report";
 import { serviceProblems, serviceSettings, servicesList } from "./service";
-import { imagePullProblems, serviceListProblems } from "./services";
+import { containerPortProblems, imagePullProblems, serviceLimitProblems, serviceListProblems } from "./services";
 import { availabilityZones, extraTags, namePrefix, namePrefixProblems, region, tagProblems, zoneProblems } from "./stage";
 
 export { ConfigError } from "./report";
@@ -86,6 +86,8 @@ function withDerivedDefaults(parsed: ParsedSettings, problems: string[]): Settin
 /** Every check that spans settings, in the order their problems are listed. */
 function settingsProblems(s: Settings, today: Date): string[] {
   return [
+    // Limits of the services list first: thousands of services are one problem, not thousands.
+    ...serviceLimitProblems(s),
     ...namePrefixProblems(s),
     ...zoneProblems(s),
     ...subnetProblems(s),
@@ -96,9 +98,12 @@ function settingsProblems(s: Settings, today: Date): string[] {
     ...ec2CapacityProblems(s),
     ...tagProblems(s),
     ...serviceListProblems(s),
+    ...containerPortProblems(s),
+    ...namespaceProblems(s),
     ...httpsProblems(s),
     ...jumpHostProblems(s),
     ...imagePullProblems(s),
+    ...backendLocationProblems(s),
   ];
 }
 
@@ -121,7 +126,7 @@ export function parseSettings(input: unknown, options: ParseOptions = {}): Setti
   const settings = withDerivedDefaults(parsed.data, problems);
   problems.push(...settingsProblems(settings, options.today ?? new Date()));
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return settings;
+  return { ...settings, jumpHost: withCanonicalSshRange(settings.jumpHost) };
 }
 
 /** The lesson's settings, overridden by the JSON file named in WORKSHOP_CONFIG when it is set. */
@@ -129,7 +134,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const file = env[CONFIG_ENV];
   if (!file) return parseSettings({});
   const path = resolve(file);
-  const refuse = (problem: string) => new ConfigError([`${CONFIG_ENV}: ${JSON.stringify(file)} ${problem}`]);
+  const refuse = (problem: string) => new ConfigError([`${CONFIG_ENV}: ${quote(file)} ${problem}`]);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { MAX_EXTRA_CERTIFICATES } from "./facts/elb";
+import { ELB_SECURITY_POLICIES, ELB_SECURITY_POLICY_NAMES, RECOMMENDED_SECURITY_POLICY } from "./facts/elb-security-policies";
+import { ADMIN_PORTS } from "./facts/ports";
 import { pattern, section, sectionDefaults, show, urlPath, wholeNumber } from "./blocks";
 
 /** The HTTPS listener's port, once there is a certificate. */
@@ -12,6 +14,12 @@ export const HTTPS_PORT = 443;
 /** arn:aws:acm:<region>:<account>:certificate/<uuid> */
 export const CERTIFICATE_ARN = /^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CERTIFICATE_ARN_RULE = "must be an ACM certificate ARN: arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>";
+
+/** The lesson's TLS policy: TLS 1.3 and 1.2. */
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const SSL_POLICY_RULE =
+  `must be an ELB security policy name, one of the ${ELB_SECURITY_POLICY_NAMES.length} ELB publishes (src/settings/facts/elb-security-policies.ts), ` +
+  `such as "${RECOMMENDED_SECURITY_POLICY}" (AWS's recommendation) or "${DEFAULT_SSL_POLICY}"`;
 
 export const loadBalancerSettings = section(
   {
@@ -29,12 +37,31 @@ export const loadBalancerSettings = section(
       .max(MAX_EXTRA_CERTIFICATES, { error: `the HTTPS listener takes at most ${MAX_EXTRA_CERTIFICATES} extra certificates (ALB limit)` })
       .default([])
       .describe("More ACM certificates on the HTTPS listener (other domains, picked by SNI); needs certificateArn. @default []"),
-    sslPolicy: pattern(/^ELBSecurityPolicy-[A-Za-z0-9-]+$/, 'must be an ELB security policy name such as "ELBSecurityPolicy-TLS13-1-2-2021-06"')
-      .default("ELBSecurityPolicy-TLS13-1-2-2021-06")
-      .describe('TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2)'),
+    // Optional here, so that a policy set without a certificate can be told from the default (see below).
+    sslPolicy: z
+      .string({ error: SSL_POLICY_RULE })
+      .superRefine((name, context) => {
+        if (ELB_SECURITY_POLICIES[name]) return;
+        const near = ELB_SECURITY_POLICY_NAMES.find((known) => known.toLowerCase() === name.toLowerCase());
+        context.addIssue({ code: "custom", message: `${SSL_POLICY_RULE}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}` });
+      })
+      .optional()
+      .describe(`TLS policy of the HTTPS listener, one of those ELB publishes; needs certificateArn. @default "${DEFAULT_SSL_POLICY}" (TLS 1.3 and 1.2)`),
   },
   "The Application Load Balancer (stage alb).",
-);
+)
+  .superRefine((loadBalancer, context) => {
+    if (loadBalancer.sslPolicy !== undefined && loadBalancer.certificateArn === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["sslPolicy"],
+        message:
+          "sets the TLS policy of the HTTPS listener, and there is none: without loadBalancer.certificateArn the load balancer serves plain HTTP; " +
+          "allowed: an sslPolicy together with certificateArn, or no sslPolicy",
+      });
+    }
+  })
+  .transform((loadBalancer) => ({ ...loadBalancer, sslPolicy: loadBalancer.sslPolicy ?? DEFAULT_SSL_POLICY }));
 
 export type LoadBalancerSettings = z.output<typeof loadBalancerSettings>;
 export const LOAD_BALANCER_DEFAULTS = sectionDefaults(loadBalancerSettings);
@@ -58,6 +85,12 @@ export function httpsProblems(s: { readonly region: string; readonly loadBalance
   }
   if (extraCertificateArns.length > 0 && !certificateArn) {
     problems.push(`loadBalancer.extraCertificateArns: ${show(extraCertificateArns)} needs loadBalancer.certificateArn, the HTTPS listener's default certificate`);
+  }
+  if (ADMIN_PORTS.includes(listenerPort)) {
+    problems.push(
+      `loadBalancer.listenerPort: ${listenerPort} would open the remote administration port ${listenerPort} to the whole internet (the listener admits 0.0.0.0/0 and ::/0), ` +
+        `which the policy check SG-NO-WORLD-ADMIN-PORTS refuses; allowed: any other port from 1 to 65535, such as 80 or 8080`,
+    );
   }
   if (certificateArn && listenerPort === HTTPS_PORT) {
     problems.push(`loadBalancer.listenerPort: ${HTTPS_PORT} is the HTTPS listener's port once certificateArn is set; keep the HTTP listener on another port (80)`);

@@ -8,7 +8,8 @@
  * `priority` wins, and two services whose names hash to the same number are told to set one.
  */
 import { createHash } from "node:crypto";
-import { MAX_PRIORITY } from "./facts/elb";
+import { MAX_CONDITION_VALUES_PER_RULE, MAX_PRIORITY, MAX_WILDCARDS_PER_RULE } from "./facts/elb";
+import { show } from "./blocks";
 
 /** The path that makes a service the listener's default (catch-all) action rather than a rule. */
 export const DEFAULT_PATH = "/";
@@ -39,4 +40,49 @@ export function patternsOverlap(a: string, b: string): boolean {
     return result;
   };
   return meet(0, 0);
+}
+
+/** The path patterns of each entry of the services list, with where they stand in the settings. */
+interface PathEntry {
+  readonly paths?: readonly string[];
+}
+
+/**
+ * Every problem of the path patterns: "/" mixed with patterns, more values or wildcards than one listener rule takes,
+ * a pattern listed twice, and patterns of two services that one request could match. Patterns of one service may
+ * overlap ("/api/*" and "/api/v1/*"): they are values of one rule, which sends both to the same place.
+ */
+export function pathListProblems(entries: readonly PathEntry[]): string[] {
+  const problems: string[] = [];
+  const seen: Array<{ path: string; where: string; service: number }> = [];
+  entries.forEach((entry, i) => {
+    const paths = entry.paths ?? [];
+    const patterns = paths.filter((path) => path !== DEFAULT_PATH);
+    if (paths.includes(DEFAULT_PATH) && patterns.length > 0) {
+      problems.push(`services[${i}].paths: ${show(paths)} mixes "/" (every request no rule takes) with patterns; the default service takes only "/"`);
+    }
+    if (patterns.length > MAX_CONDITION_VALUES_PER_RULE) {
+      problems.push(
+        `services[${i}].paths: ${patterns.length} patterns; a listener rule holds at most ${MAX_CONDITION_VALUES_PER_RULE}, so use wildcards ("/api/*") or fewer patterns`,
+      );
+    }
+    const wildcards = patterns.join("").replace(/[^*?]/g, "").length;
+    if (wildcards > MAX_WILDCARDS_PER_RULE) {
+      problems.push(
+        `services[${i}].paths: ${show(patterns)} holds ${wildcards} wildcards ("*" and "?") in all; ` +
+          `allowed: at most ${MAX_WILDCARDS_PER_RULE} in one listener rule (an ALB quota AWS does not raise), so use fewer or broader patterns`,
+      );
+    }
+    patterns.forEach((path, j) => {
+      const where = `services[${i}].paths[${j}]`;
+      const clash = seen.find((other) => (other.service === i ? other.path === path : patternsOverlap(other.path, path)));
+      if (clash) {
+        problems.push(
+          `${where}: ${show(path)} ${clash.path === path ? "repeats" : "overlaps"} ${clash.where} ${show(clash.path)}: a request could match both; ` +
+            `give each path to one service, once (patterns of different services must not overlap, so that rule order never matters)`,
+        );
+      } else seen.push({ path, where, service: i });
+    });
+  });
+  return problems;
 }

@@ -1,6 +1,7 @@
 /**
  * How settings problems reach a person: one ConfigError listing them (the first ten, then a count), each as
- * "<setting>: <value as given> <what is wrong>; <what is allowed>", with "did you mean" for a mistyped key.
+ * "<setting>: <value as given> <what is wrong>; <what is allowed>", with "did you mean" for a mistyped key. Values
+ * are shown by `show`: short, with invisible and look-alike characters escaped, and key material never echoed.
  */
 import type { z } from "zod";
 import { UserError } from "../common/errors";
@@ -61,6 +62,8 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[]
   if (issue.code === "invalid_key") {
     return [`${where(issue.path.slice(0, -1))}: the key ${show(issue.path[issue.path.length - 1])} is refused: ${message}`];
   }
+  // Key material and other secrets: the check says what it found, and the value is never printed back.
+  if (issue.code === "custom" && issue.params?.hideValue === true) return [`${place}: ${message}`];
   if (value === undefined) return [`${place}: missing; ${message}`];
   if (value === null) return [`${place}: null is not a value here (leave the key out for the default); ${message}`];
   if (issue.code === "invalid_type" && typeof value !== "number") {

@@ -6,10 +6,13 @@
 import { z } from "zod";
 import { FARGATE_CPU_SIZES, fargateMemoryOptions } from "./facts/fargate";
 import { LOG_RETENTION_DAYS } from "./facts/cloudwatch-logs";
+import { ADMIN_PORTS, ECS_AGENT_RESERVED_PORTS } from "./facts/ports";
 import { choice, flag, oneOf, optionalWholeNumber, pattern, section, sectionDefaults, strictGroup, urlPath, wholeNumber } from "./blocks";
 
-const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const APP_NAME_RULE = "must be 2 to 32 lowercase letters, digits or hyphens, starting with a letter";
+/** Also an ECR repository name's last part, which takes no two separators in a row ("api--v1"). */
+const APP_NAME = /^(?=.{2,32}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const APP_NAME_RULE =
+  "must be 2 to 32 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit, never two hyphens in a row (ECR refuses such repository names)";
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_TAG_RULE = "must be a Docker tag: letters, digits, _ . - (at most 128)";
 /** ALB path patterns: up to 128 characters, wildcards * and ?. */
@@ -103,4 +106,25 @@ export function fargateSizeProblems(at: string, cpu: number, memoryMiB: number):
 /** On Fargate the task size must be one Fargate offers; on EC2 it has to fit on the instance type instead (ec2-capacity.ts). */
 export function serviceProblems(service: ServiceSettings): string[] {
   return service.launchType === "EC2" ? [] : fargateSizeProblems("service", service.cpu, service.memoryMiB);
+}
+
+/**
+ * Why a service cannot listen on `port`: on EC2 the ECS agent keeps it for itself; or the port is SSH or RDP and the
+ * service is one the lesson browses to, whose port stage fargate opens to the whole internet.
+ */
+export function containerPortProblem(port: number, launchType: ServiceSettings["launchType"], openToInternet: boolean): string | undefined {
+  const other = "allowed: any other port from 1 to 65535, such as 80 or 8080";
+  if (launchType === "EC2" && ECS_AGENT_RESERVED_PORTS.includes(port)) {
+    return (
+      `${port} is a port the ECS agent reserves on its EC2 instances (${ECS_AGENT_RESERVED_PORTS.join(", ")}), ` +
+      `so with service.launchType "EC2" no task listening there would be placed; ${other}`
+    );
+  }
+  if (openToInternet && ADMIN_PORTS.includes(port)) {
+    return (
+      `${port} (${port === 22 ? "SSH" : "RDP"}) would be open to the whole internet in stage fargate, where the lesson browses to the task's public IP, ` +
+      `and the policy check SG-NO-WORLD-ADMIN-PORTS refuses that; ${other}`
+    );
+  }
+  return undefined;
 }

@@ -5,15 +5,16 @@
  * checks the list as a whole (names, paths, priorities, calls, sizes, name lengths).
  */
 import { NAME_RULES, SERVICE_NAME_KINDS, STAGE_NAMES, StageNames, targetGroupSuffix, type ServiceNames } from "../common/naming";
-import { MAX_CONDITION_VALUES_PER_RULE, MAX_RULES_PER_LISTENER } from "./facts/elb";
-import type { AutoscalingSettings, ScalingPolicy } from "./autoscaling";
+import { MAX_RULES_PER_LISTENER, MAX_TARGET_GROUPS_PER_LOAD_BALANCER } from "./facts/elb";
+import { fargateMemoryOptions } from "./facts/fargate";
+import { MAX_CPU_TARGET_PERCENT, type AutoscalingSettings, type ScalingPolicy } from "./autoscaling";
 import { orderProblems, show } from "./blocks";
-import type { DiscoverySettings } from "./discovery";
+import { environmentProblems, type DiscoverySettings } from "./discovery";
 import type { LoadBalancerSettings } from "./load-balancer";
 import type { NetworkSettings } from "./network";
-import { DEFAULT_PATH, derivedPriority, patternsOverlap } from "./paths";
+import { DEFAULT_PATH, derivedPriority, pathListProblems } from "./paths";
 import type { RegistrySettings } from "./registry";
-import { fargateSizeProblems, type ServiceEntry, type ServiceSettings } from "./service";
+import { containerPortProblem, fargateSizeProblems, type ServiceEntry, type ServiceSettings } from "./service";
 
 /** The sections a service list is completed from and checked against. */
 export interface ServicesContext {
@@ -99,22 +100,44 @@ function resolveOne(settings: ServicesContext, entry: ServiceEntry): ServiceSpec
   };
 }
 
-/** Every problem of the services list, as "<setting>: <value> <what is wrong>; <what is allowed>". */
-export function serviceListProblems(settings: ServicesContext): string[] {
-  const entries = settings.services;
-  if (!entries) return [];
+/**
+ * Limits of the list as a whole: many services share one cause, so these lead, and the problems a count over a limit
+ * brings along (names and priorities that hash alike among thousands) are left out until the count fits.
+ */
+export function serviceLimitProblems(settings: ServicesContext): string[] {
+  const specs = (settings.services ?? []).map((entry) => resolveOne(settings, entry));
   const problems: string[] = [];
-  const specs = entries.map((entry) => resolveOne(settings, entry));
-  const at = (i: number) => `services[${i}]`;
   // Bridge tasks on EC2 share their instances' network and security group: services could not be kept apart
   // from each other, and Cloud Map would need SRV records instead of the A records it gives awsvpc tasks.
-  const onEc2 = settings.service.launchType === "EC2";
-  if (onEc2 && entries.length > 1) {
+  if (settings.service.launchType === "EC2" && specs.length > 1) {
     problems.push(
-      `services: ${entries.length} services with service.launchType "EC2", whose bridge tasks all share the instances' security group, ` +
+      `services: ${specs.length} services with service.launchType "EC2", whose bridge tasks all share the instances' security group, ` +
         `so one service could reach every other; allowed: one service on "EC2", or several on "FARGATE"`,
     );
   }
+  const rules = specs.filter((spec) => spec.priority !== undefined).length;
+  if (rules > MAX_RULES_PER_LISTENER) {
+    problems.push(`services: ${rules} services with paths need ${rules} listener rules; a listener takes at most ${MAX_RULES_PER_LISTENER}, so route fewer services by path`);
+  }
+  const routed = specs.filter((spec) => spec.routed).length;
+  if (routed > MAX_TARGET_GROUPS_PER_LOAD_BALANCER) {
+    problems.push(
+      `services: ${routed} routed services (with paths or at "/") need ${routed} target groups; allowed: at most ${MAX_TARGET_GROUPS_PER_LOAD_BALANCER} ` +
+        `on one load balancer (an ALB quota AWS does not raise)`,
+    );
+  }
+  return problems;
+}
+
+/** Every problem of the services list, as "<setting>: <value> <what is wrong>; <what is allowed>", causes first. */
+export function serviceListProblems(settings: ServicesContext): string[] {
+  const entries = settings.services;
+  if (!entries) return [];
+  const specs = entries.map((entry) => resolveOne(settings, entry));
+  // The limits themselves are listed first of all (serviceLimitProblems); what they bring along is left out here.
+  const overLimit = serviceLimitProblems(settings).length > 0;
+  const problems: string[] = [];
+  const at = (i: number) => `services[${i}]`;
   const firstIndex = new Map<string, number>();
   entries.forEach((entry, i) => {
     const first = firstIndex.get(entry.name);
@@ -126,17 +149,20 @@ export function serviceListProblems(settings: ServicesContext): string[] {
   for (const i of defaults.slice(1)) {
     problems.push(`${at(i)}.paths: ${show(DEFAULT_PATH)} is already the default service ${show(entries[defaults[0]].name)}; only one service may be at "/"`);
   }
-  problems.push(...pathProblems(entries), ...priorityProblems(specs), ...targetGroupProblems(settings, specs));
-  const rules = specs.filter((spec) => spec.priority !== undefined).length;
-  if (rules > MAX_RULES_PER_LISTENER) {
-    problems.push(`services: ${rules} services with paths need ${rules} listener rules; a listener takes at most ${MAX_RULES_PER_LISTENER}`);
-  }
+  problems.push(...pathListProblems(entries));
+  if (!overLimit) problems.push(...priorityProblems(specs), ...targetGroupProblems(settings, specs));
 
   specs.forEach((spec, i) => {
     if (entries[i].priority !== undefined && spec.priority === undefined) {
       problems.push(
         `${at(i)}.priority: ${entries[i].priority} orders a listener rule, and this service has none: ` +
           `only a service with path patterns other than "/" gets one (the service at "/" is the listener's default action)`,
+      );
+    }
+    if (entries[i].healthCheckPath !== undefined && !spec.routed) {
+      problems.push(
+        `${at(i)}.healthCheckPath: ${show(entries[i].healthCheckPath)} is what the load balancer's health checks ask for, and this service has no paths, ` +
+          `so no target group checks it; allowed: healthCheckPath on a service with paths (or at "/"), or none`,
       );
     }
     spec.calls.forEach((callee, j) => {
@@ -153,13 +179,12 @@ export function serviceListProblems(settings: ServicesContext): string[] {
         `${at(i)}.calls: ${show(spec.calls)} needs serviceDiscovery.enable: true, which gives each service the DNS name its callers use; enable it or leave calls empty`,
       );
     }
-    // On EC2 the task has to fit on the instance type instead (ec2CapacityProblems).
-    if (!onEc2) problems.push(...fargateSizeProblems(at(i), spec.container.cpu, spec.container.memoryMiB));
-    if (entries[i].scaling?.policy === "requestCount" && !spec.routed) {
-      problems.push(`${at(i)}.scaling.policy: "requestCount" scales on the load balancer's requests, and this service has no paths; use "cpu" or give it paths`);
-    }
-    const { minCapacity, desiredCount, maxCapacity } = spec.scaling[spec.scaling.policy];
-    problems.push(...orderProblems(`${at(i)}.scaling`, { minCapacity, desiredCount, maxCapacity }));
+    problems.push(...environmentProblems(at(i), spec));
+    // On EC2 the task has to fit on the instance type instead (ec2CapacityProblems). A size the entry takes from the
+    // service section is that section's problem, reported once (serviceProblems), not once per service.
+    const ownSize = entries[i].cpu !== undefined || (entries[i].memoryMiB !== undefined && fargateMemoryOptions(settings.service.cpu).length > 0);
+    if (settings.service.launchType !== "EC2" && ownSize) problems.push(...fargateSizeProblems(at(i), spec.container.cpu, spec.container.memoryMiB));
+    problems.push(...scalingProblems(at(i), entries[i], spec));
     if (settings.registry.imageTagMutability === "IMMUTABLE" && spec.container.imageTag === "latest" && entries[i].imageTag !== undefined) {
       problems.push(`${at(i)}.imageTag: "latest" cannot be pushed twice with registry.imageTagMutability "IMMUTABLE"; use a version such as "v1"`);
     }
@@ -168,31 +193,21 @@ export function serviceListProblems(settings: ServicesContext): string[] {
   return problems;
 }
 
-function pathProblems(entries: readonly ServiceEntry[]): string[] {
+/** A service's own scaling: a policy it can use, a target the policy takes, a range in order. */
+function scalingProblems(at: string, entry: ServiceEntry, spec: ServiceSpec): string[] {
   const problems: string[] = [];
-  const seen: Array<{ path: string; where: string }> = [];
-  entries.forEach((entry, i) => {
-    const paths = entry.paths ?? [];
-    const patterns = paths.filter((path) => path !== DEFAULT_PATH);
-    if (paths.includes(DEFAULT_PATH) && patterns.length > 0) {
-      problems.push(`services[${i}].paths: ${show(paths)} mixes "/" (every request no rule takes) with patterns; the default service takes only "/"`);
-    }
-    if (patterns.length > MAX_CONDITION_VALUES_PER_RULE) {
-      problems.push(
-        `services[${i}].paths: ${patterns.length} patterns; a listener rule holds at most ${MAX_CONDITION_VALUES_PER_RULE}, so use wildcards ("/api/*") or fewer patterns`,
-      );
-    }
-    patterns.forEach((path, j) => {
-      const where = `services[${i}].paths[${j}]`;
-      const clash = seen.find((other) => patternsOverlap(other.path, path));
-      if (clash) {
-        problems.push(
-          `${where}: ${show(path)} ${clash.path === path ? "repeats" : "overlaps"} ${clash.where} ${show(clash.path)}: a request could match both; ` +
-            `give each path to one service (patterns must not overlap, so that rule order never matters)`,
-        );
-      } else seen.push({ path, where });
-    });
-  });
+  if (entry.scaling?.policy === "requestCount" && !spec.routed) {
+    problems.push(`${at}.scaling.policy: "requestCount" scales on the load balancer's requests, and this service has no paths; use "cpu" or give it paths`);
+  }
+  const target = entry.scaling?.target;
+  if (spec.scaling.policy === "cpu" && target !== undefined && target > MAX_CPU_TARGET_PERCENT) {
+    problems.push(
+      `${at}.scaling.target: ${target} is a CPU percentage with scaling policy "cpu"${entry.scaling?.policy === undefined ? " (this service's policy)" : ""}; ` +
+        `allowed: 1 to ${MAX_CPU_TARGET_PERCENT}, as in autoscaling.cpu.target`,
+    );
+  }
+  const { minCapacity, desiredCount, maxCapacity } = spec.scaling[spec.scaling.policy];
+  problems.push(...orderProblems(`${at}.scaling`, { minCapacity, desiredCount, maxCapacity }));
   return problems;
 }
 
@@ -270,4 +285,14 @@ export function imagePullProblems(s: ServicesContext): string[] {
     );
   });
   return problems;
+}
+
+/** Container ports the services cannot use (containerPortProblem), named where they are set: the entry or the service section. */
+export function containerPortProblems(s: ServicesContext): string[] {
+  const problems = resolveServices(s).flatMap((spec, i) => {
+    const problem = containerPortProblem(spec.container.containerPort, s.service.launchType, spec.routed);
+    const setting = s.services?.[i]?.containerPort !== undefined ? `services[${i}].containerPort` : "service.containerPort";
+    return problem ? [`${setting}: ${problem}`] : [];
+  });
+  return [...new Set(problems)];
 }

@@ -9,6 +9,29 @@ interface PlanStreamLine {
   type?: string;
   change?: { action: string; resource: { addr: string; resource_type: string } };
   outputs?: Record<string, unknown>;
+  "@level"?: string;
+  "@message"?: string;
+  diagnostic?: { summary?: string; detail?: string; address?: string; range?: { filename?: string; start?: { line?: number } } };
+}
+
+/** The errors of a failed `terraform plan -json`, one per line: summary, detail, and the resource they are about. */
+export function planFailure(stackDir: string, stdout: string, output: string): TerraformError {
+  const lines = stdout.split("\n").flatMap((line) => {
+    try {
+      return [JSON.parse(line) as PlanStreamLine];
+    } catch {
+      return [];
+    }
+  });
+  const errors = lines
+    .filter((line) => line["@level"] === "error")
+    .map(({ diagnostic, "@message": message }) => {
+      if (!diagnostic) return `  - ${message ?? "error"}`;
+      const where = [diagnostic.address, diagnostic.range?.filename && `${diagnostic.range.filename}:${diagnostic.range.start?.line ?? "?"}`].filter(Boolean);
+      const detail = (diagnostic.detail ?? "").replace(/\s+/g, " ").trim();
+      return `  - ${diagnostic.summary ?? message}${detail ? `: ${detail}` : ""}${where.length > 0 ? ` (${where.join(", ")})` : ""}`;
+    });
+  return new TerraformError(`terraform plan failed in ${stackDir}:\n${errors.join("\n") || output.trim()}`);
 }
 
 export interface StagePlan {
@@ -41,11 +64,8 @@ export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, option
     await init();
     run = await runTerraform(planArgs, { cwd: stackDir, env });
   }
-  const lines = run.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as PlanStreamLine & { "@level"?: string; "@message"?: string });
-  if (run.status !== 0) {
-    const errors = lines.filter((l) => l["@level"] === "error").map((l) => l["@message"]);
-    throw new TerraformError(`terraform plan failed in ${stackDir}:\n${errors.join("\n") || run.output}`);
-  }
+  if (run.status !== 0) throw planFailure(stackDir, run.stdout, run.output);
+  const lines = run.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as PlanStreamLine);
   const changes = lines.flatMap((l) => (l.type === "planned_change" && l.change ? [l.change] : []));
   const outputs = Object.keys(lines.find((l) => l.type === "outputs")?.outputs ?? {});
   return stagePlan(changes, outputs, join(stackDir, "plan.tfplan"));

@@ -1,5 +1,5 @@
 /** Small helpers the rule files share. */
-import { WORLD_IPV4, WORLD_IPV6 } from "../../common/cidr";
+import { isWorld } from "../../common/cidr";
 import type { Flag } from "../types";
 import type { Resource, StackView } from "../stack-view";
 export { block } from "../stack-view";
@@ -17,10 +17,10 @@ export function flagWhere(stack: StackView, types: string | string[], broken: (r
 }
 
 
-/** True when a standalone or inline security group rule admits any address. */
+/** True when a standalone or inline security group rule admits any address, however the range is written ("0:0:0:0:0:0:0:0/0"). */
 export function fromAnywhere(rule: Record<string, unknown>): boolean {
   const blocks = [rule.cidr_ipv4, rule.cidr_ipv6, ...[rule.cidr_blocks, rule.ipv6_cidr_blocks].flat()];
-  return blocks.some((cidr) => cidr === WORLD_IPV4 || cidr === WORLD_IPV6);
+  return blocks.some(isWorld);
 }
 
 /** Resource types that only describe a security group's rules, and so do not attach it to anything. */

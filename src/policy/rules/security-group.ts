@@ -1,5 +1,6 @@
 /** Security groups and their rules (EC2). */
 // source: checkov resource/aws SecurityGroupUnrestrictedIngress*/Egress*, trivy-checks checks/cloud/aws/ec2, AWS Security Hub EC2 controls; read 2026-12-06
+import { ADMIN_PORTS } from "../../settings/facts/ports";
 import type { Rule } from "../types";
 import type { Attributes, Resource, StackView } from "../stack-view";
 import { attachments, block, flagWhere, fromAnywhere, routesToInternetGateway } from "./helpers";
@@ -7,7 +8,6 @@ import { attachments, block, flagWhere, fromAnywhere, routesToInternetGateway } 
 const INGRESS = ["aws_vpc_security_group_ingress_rule"];
 const EGRESS = ["aws_vpc_security_group_egress_rule"];
 const LEGACY = "aws_security_group_rule";
-const ADMIN_PORTS = [22, 3389];
 
 /** Every rule of one direction: standalone resources, legacy rule resources and inline blocks, with the resource holding it. */
 function rules(stack: StackView, direction: "ingress" | "egress"): Array<{ holder: Resource; rule: Attributes }> {

@@ -55,9 +55,6 @@ export const CPU_UNITS_PER_VCPU = 1024;
 // source: Amazon ECS API Reference, CreateCapacityProvider, name, read 2026-11-22
 export const RESERVED_CAPACITY_PROVIDER_STARTS = ["aws", "ecs", "fargate"];
 
-/** "t3.small": family, then size; families may hold digits and letters ("c7gn", "u-6tb1"). */
-export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-
 /** Graviton (arm64) families: a "g" right after the generation digit (t4g, m7g, c7gn, im4gn), and the first one, a1. */
 export function isGraviton(instanceType: string): boolean {
   const family = instanceType.split(".")[0];

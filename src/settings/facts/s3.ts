@@ -28,3 +28,7 @@ export function bucketNameProblem(name: string): string | undefined {
   if (suffix) return `it ends with "${suffix}", which AWS reserves`;
   return undefined;
 }
+
+/** Bytes of an object key. */
+// source: Amazon S3 User Guide, "Naming Amazon S3 objects" (a key is at most 1,024 bytes of UTF-8), read 2026-12-06
+export const MAX_OBJECT_KEY_LENGTH = 1024;

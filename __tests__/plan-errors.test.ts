@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { TerraformError, UserError } from "../src/common/errors";
 import { planFailure } from "../src/terraform/plan";
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 /** Two lines of `terraform plan -json` as Terraform 1.11 writes them for an attribute the provider refuses. */
 const DIAGNOSTIC = {

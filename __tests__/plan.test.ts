@@ -12,7 +12,7 @@ import { planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 const network = {
   aws_vpc: 1,

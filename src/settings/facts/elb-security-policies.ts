@@ -5,7 +5,8 @@
 // source: Elastic Load Balancing, "Security policies for your Application Load Balancer" (describe-ssl-policies.html):
 // the protocol tables of the TLS, FIPS and FS policies; the post-quantum ("PQ") and RFC 9151 names from the current page
 // and Security Hub control ELB.17, their versions read from the naming scheme (TLS13-1-x: TLS 1.x to 1.3); the two
-// 2015 policies from an earlier revision of the page, still accepted by the API; read 2026-12-06
+// 2015 policies from the weak-policy lists of checkov (CKV2_AWS_74) and trivy (AVD-AWS-0047), not in the current table,
+// kept so that a listener made with one is recognised; read 2026-12-06
 
 /** TLS versions a policy accepts from clients. */
 export type TlsVersion = "1.0" | "1.1" | "1.2" | "1.3";

@@ -12,6 +12,7 @@ Error.prepareStackTrace = (error, frames) =>
     ? plain(error, frames.slice(0, CREATION_FRAMES))
     : mapped(error, frames);
 
-// Registers cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, ...).
-const cdktf = require("cdktf");
-cdktf.Testing.setupJest();
+// Registers cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, ...), what
+// Testing.setupJest() does, from the module that holds them: a test file that builds no stack loads 15 of cdktf's
+// modules instead of all of them.
+require("cdktf/lib/testing/adapters/jest").setupJest();

@@ -7,33 +7,37 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 const SOURCES = join(__dirname, "..", "..", "src");
 
-/** sha1 over the path and text of every file under src/, read once per test file. */
-let sourceHash: string | undefined;
-function hashOfSources(): string {
-  if (sourceHash === undefined) {
-    const hash = createHash("sha1");
-    const files = readdirSync(SOURCES, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-    for (const path of files.map((entry) => join(entry.parentPath, entry.name)).sort()) hash.update(`${path}\0`).update(readFileSync(path)).update("\0");
-    sourceHash = hash.digest("hex");
+/** sha1 over the relative path and text of every file under `dir`. */
+export function hashOfSources(dir: string): string {
+  const hash = createHash("sha1");
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  for (const path of files.map((entry) => join(entry.parentPath, entry.name)).sort()) {
+    hash.update(`${relative(dir, path)}\0`).update(readFileSync(path)).update("\0");
   }
-  return sourceHash;
+  return hash.digest("hex");
 }
 
-/** The run's folder for this version of the sources; undefined outside a jest run (no shared folder then). */
-function runFolder(): string | undefined {
+/** The run's folder for this version of the sources (hashed once per test file); none outside a jest run. */
+let sourceHash: string | undefined;
+export function runFolder(): string | undefined {
   const run = process.env.WORKSHOP_TEST_TMPDIR;
-  return run ? join(run, "synth", hashOfSources()) : undefined;
+  if (!run) return undefined;
+  sourceHash ??= hashOfSources(SOURCES);
+  return join(run, "synth", sourceHash);
 }
+
+/** The file that holds the text of `key` in `folder`. */
+export const entryFile = (folder: string, key: string) => join(folder, `${createHash("sha1").update(key).digest("hex")}.json`);
 
 /** The text stored under `key` in this run, or what `make` returns, stored for the run's other files. */
 export function sharedSynth(key: string, make: () => string): string {
   const folder = runFolder();
   if (folder === undefined) return make();
-  const file = join(folder, `${createHash("sha1").update(key).digest("hex")}.json`);
+  const file = entryFile(folder, key);
   try {
     return readFileSync(file, "utf8");
   } catch {

@@ -7,6 +7,8 @@ const shared = {
   // tsconfig's isolatedModules makes ts-jest transpile each file on its own (tsc --noEmit type-checks first).
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   moduleFileExtensions: ["ts", "js", "json"],
+  // cdktf's zip library loads on first use only (see the file).
+  moduleNameMapper: { "^archiver$": "<rootDir>/__tests__/support/deferred-archiver.js" },
 };
 const slow = ["plan", "cli", "state", "review-preview", "review-stages", "hcl-plan", "review-launch-templates"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
 
@@ -21,6 +23,6 @@ module.exports = {
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   projects: [
     { ...shared, displayName: "constructs", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: slow },
-    { ...shared, displayName: "terraform", testMatch: slow },
+    { ...shared, displayName: "terraform", testMatch: slow, globalSetup: "<rootDir>/__tests__/support/terraform-setup.js" },
   ],
 };

@@ -1,13 +1,3 @@
-// Before the test run: a temporary folder of its own, and a provider mirror when the machine has one but
-// neither WORKSHOP_PROVIDER_MIRROR nor Terraform's implied mirror folders point to it (see provider-mirror.js).
-module.exports = () => {
-  require("./temp-dir.js").setup();
-  require("../../src/register.js");
-  const { findProviderMirror } = require("../../src/terraform/config");
-  if (findProviderMirror(process.env)) return;
-  const mirror = require("./provider-mirror.js").findMirror();
-  if (mirror) {
-    process.env.WORKSHOP_PROVIDER_MIRROR = mirror;
-    console.log(`\nProvider mirror for the terraform-level tests: ${mirror}`);
-  }
-};
+// Before the test run: a temporary folder of its own (temp-dir.js). The terraform level adds its provider
+// mirror in terraform-setup.js, which jest runs only when a test of that level is in the run.
+module.exports = () => require("./temp-dir.js").setup();

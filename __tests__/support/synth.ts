@@ -7,6 +7,7 @@ import { Testing, type TerraformStack } from "cdktf";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { parseSettings, type SettingsInput } from "../../src/settings/index";
 import { WorkshopStage, type StageName } from "../../src/stages";
+import { sharedSynth } from "./synth-cache";
 
 // ---------------------------------------------------------------------------------------------
 // The lesson network: three zones, and the public and private subnet ranges in zone order.
@@ -60,14 +61,17 @@ export class SynthesizedView implements SynthesizedStack {
 // ---------------------------------------------------------------------------------------------
 // Synthesizing.
 
-/** Synthesized stages of this test file, by stage, settings and switch: a synth is deterministic, so each runs once. */
+/**
+ * Synthesized stages by stage, settings and switch: a synth is deterministic, so each runs once per jest run,
+ * shared by its test files through the run's temporary folder (synth-cache.ts) and kept in memory within a file.
+ */
 const synthesizedStages = new Map<string, string>();
 
 export function synthStage(stage: StageName, input: SettingsInput = {}, offline = false): string {
   const key = JSON.stringify([stage, input, offline]);
   let text = synthesizedStages.get(key);
   if (text === undefined) {
-    text = Testing.synth(new WorkshopStage(Testing.app(), stage, { settings: parseSettings(input), offline }));
+    text = sharedSynth(key, () => Testing.synth(new WorkshopStage(Testing.app(), stage, { settings: parseSettings(input), offline })));
     synthesizedStages.set(key, text);
   }
   return text;

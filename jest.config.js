@@ -10,7 +10,8 @@ const shared = {
   // cdktf's zip library loads on first use only (see the file).
   moduleNameMapper: { "^archiver$": "<rootDir>/__tests__/support/deferred-archiver.js" },
 };
-const slow = ["plan", "cli", "state", "review-preview", "review-stages", "hcl-plan", "review-launch-templates"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
+// The terraform level, longest first (measured on 2 cores): the run starts them first (support/sequencer.js).
+const slow = ["review-preview", "hcl-plan", "cli", "review-stages", "review-launch-templates", "state", "plan"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
 
 const { cpus } = require("node:os");
 
@@ -18,6 +19,7 @@ module.exports = {
   // Jest's default leaves a core idle (cores - 1); the terraform-level tests mostly wait on subprocesses.
   maxWorkers: Math.max(2, cpus().length),
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
+  testSequencer: "<rootDir>/__tests__/support/sequencer.js",
   // One temporary folder per run (TMPDIR), removed at the end: Testing.synth leaves a folder per synth.
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",

@@ -191,9 +191,11 @@ describeWithTerraform("one format per stack folder, the cdktf CLI, and offline d
   const env = () => terraformEnv(project, { offline: true });
   /** terraform init in every stage folder, as deploy does it, then every stage validated (in one Terraform run). */
   async function initAndValidate(outdir = "cdktf.out"): Promise<void> {
-    await Promise.all(STAGE_NAMES.map((stage) => terraform(["init", "-input=false", "-backend=false"], { cwd: stackDir(stage, outdir), env: env() })));
+    // One environment for all: terraformEnv rewrites the CLI config file, which a starting init may be reading.
+    const tf = env();
+    await Promise.all(STAGE_NAMES.map((stage) => terraform(["init", "-input=false", "-backend=false"], { cwd: stackDir(stage, outdir), env: tf })));
     const stacks = Object.fromEntries(STAGE_NAMES.map((stage) => [stage, stackDir(stage, outdir)]));
-    expect(await validateTogether(stacks, join(project, `validate-${outdir}`), env())).toMatch(/The configuration is valid/);
+    expect(await validateTogether(stacks, join(project, `validate-${outdir}`), tf)).toMatch(/The configuration is valid/);
   }
 
   test("synth:hcl after synth, then synth again: exactly one format in each folder, and Terraform takes each", async () => {

@@ -8,7 +8,7 @@ import { HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import type { Review } from "../src/review";
 import type { PriorState } from "../src/review/run";
 import { describeWithTerraform } from "./support/terraform";
-import { changeOf, priorStateOf, reviewContext, reviewHead, source } from "./support/review";
+import { changeOf, lessonPriorOf, priorStateOf, reviewContext, reviewHead, source } from "./support/review";
 
 jest.setTimeout(600_000);
 
@@ -20,8 +20,7 @@ describeWithTerraform("review: offline previews against a prior state", () => {
 
   beforeAll(async () => {
     // GIVEN prior states of db, fargate and alb built from the lesson's own plans (shared by every scenario)
-    const lesson = { kind: "source" as const, source: source(), description: "the lesson" };
-    const [db, fargate, alb]: PriorState[] = await Promise.all(["db", "fargate", "alb"].map((stage) => priorStateOf(stage as "db", lesson, ctx)));
+    const [db, fargate, alb]: PriorState[] = await Promise.all((["db", "fargate", "alb"] as const).map((stage) => lessonPriorOf(stage, ctx)));
     // WHEN each head is planned against them, all at once
     const heads = {
       instanceClass: reviewHead(ctx, "db", source({ database: { instanceClass: "db.t3.micro" } }), db, "instance-class"),

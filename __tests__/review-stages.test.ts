@@ -11,7 +11,7 @@ import type { Review } from "../src/review";
 import { STAGE_NAMES, type StageName } from "../src/stages";
 import { addresses, stageJson } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
-import { PROJECT_DIR, priorStateOf, reviewContext, reviewHead, source } from "./support/review";
+import { PROJECT_DIR, lessonPriorOf, priorStateOf, reviewContext, reviewHead, source } from "./support/review";
 
 jest.setTimeout(900_000);
 
@@ -36,9 +36,8 @@ describeWithTerraform("review: the prior-state builder on every stage", () => {
 
   beforeAll(async () => {
     // GIVEN each stage's prior state from its own plan, and each stage's state from the lesson before it
-    const lesson = { kind: "source" as const, source: source(), description: "the lesson" };
     const own = STAGE_NAMES.map(async (stage) => {
-      const prior = await priorStateOf(stage, lesson, ctx);
+      const prior = await lessonPriorOf(stage, ctx);
       same.set(stage, await reviewHead(ctx, stage, source(), prior, "same"));
     });
     const step = STEPS.map(async ([stage, before]) => {

@@ -9,6 +9,7 @@ import type { StageSource, PriorState } from "../../src/review/run";
 import { planHead, priorStateOf, type ReviewContext } from "../../src/review/stage-review";
 import type { StageName } from "../../src/stages";
 import { terraformEnv } from "../../src/terraform/config";
+import { sharedTextOnce } from "./run-cache";
 
 export const PROJECT_DIR = join(__dirname, "..", "..");
 
@@ -33,6 +34,15 @@ export async function reviewHead(ctx: ReviewContext, stage: StageName, head: Sta
 }
 
 export { priorStateOf };
+
+/**
+ * The prior state of `stage` from the lesson's own plan. review-preview and review-stages both start from it for
+ * db, fargate and alb: the first file to ask builds it (Terraform plans and show -json) and the other reads it.
+ */
+export async function lessonPriorOf(stage: StageName, ctx: ReviewContext): Promise<PriorState> {
+  const lesson = { kind: "source" as const, source: source(), description: "the lesson" };
+  return JSON.parse(await sharedTextOnce(`lesson prior ${stage}`, async () => JSON.stringify(await priorStateOf(stage, lesson, ctx)))) as PriorState;
+}
 
 /** The one change at an address prefix, e.g. "aws_db_instance.". */
 export function changeOf(review: Review, prefix: string) {

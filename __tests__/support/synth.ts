@@ -7,7 +7,7 @@ import { Testing, type TerraformStack } from "cdktf";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { parseSettings, type SettingsInput } from "../../src/settings/index";
 import { WorkshopStage, type StageName } from "../../src/stages";
-import { sharedSynth } from "./synth-cache";
+import { sharedText } from "./run-cache";
 
 // ---------------------------------------------------------------------------------------------
 // The lesson network: three zones, and the public and private subnet ranges in zone order.
@@ -63,7 +63,7 @@ export class SynthesizedView implements SynthesizedStack {
 
 /**
  * Synthesized stages by stage, settings and switch: a synth is deterministic, so each runs once per jest run,
- * shared by its test files through the run's temporary folder (synth-cache.ts) and kept in memory within a file.
+ * shared by its test files through the run's temporary folder (run-cache.ts) and kept in memory within a file.
  */
 const synthesizedStages = new Map<string, string>();
 
@@ -71,7 +71,7 @@ export function synthStage(stage: StageName, input: SettingsInput = {}, offline 
   const key = JSON.stringify([stage, input, offline]);
   let text = synthesizedStages.get(key);
   if (text === undefined) {
-    text = sharedSynth(key, () => Testing.synth(new WorkshopStage(Testing.app(), stage, { settings: parseSettings(input), offline })));
+    text = sharedText(`synth ${key}`, () => Testing.synth(new WorkshopStage(Testing.app(), stage, { settings: parseSettings(input), offline })));
     synthesizedStages.set(key, text);
   }
   return text;

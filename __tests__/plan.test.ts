@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -8,7 +8,8 @@ import { synthesize } from "../src/synth";
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import type { PlanJson } from "../src/review/plan";
 import { terraformEnv } from "../src/terraform/config";
-import { planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
+import { planStack, planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
+import { POOL_ENV, closeProviderPools, providersFor } from "../src/terraform/provider-pool";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -235,5 +236,66 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
 
   test("alb's plan outputs the load balancer URL and the ECR commands", () => {
     expect(plan("alb").outputs).toEqual(expect.arrayContaining(["load_balancer_url", "repository_url", "docker_login_command", "vpc_id"]));
+  });
+});
+
+/** A plan's show -json, without what differs between any two runs: the time, and the order of relevant_attributes. */
+function comparable(shown: string): Record<string, unknown> {
+  const { timestamp, relevant_attributes, ...plan } = JSON.parse(shown) as Record<string, unknown> & { relevant_attributes?: unknown[] };
+  expect(timestamp).toEqual(expect.any(String));
+  const sorted = (relevant_attributes ?? []).map((a) => JSON.stringify(a)).sort();
+  return { ...plan, relevant_attributes: sorted };
+}
+
+describeWithTerraform("the fast way plans exactly what plain terraform plans", () => {
+  let workDir: string;
+  const fast = new Map<StageName, string>();
+  const plain = new Map<StageName, string>();
+  const pooled = new Map<StageName, boolean>();
+
+  beforeAll(async () => {
+    // GIVEN every stage synthesized offline, one copy of its folder for each way
+    workDir = mkdtempSync(join(tmpdir(), "workshop-reattach-"));
+    await synthesize({ outdir: join(workDir, "app") }, (app) => addStages(app, { settings: parseSettings({}), offline: true }));
+    const env = terraformEnv(workDir, { offline: true });
+    const plainEnv = { ...env, [POOL_ENV]: "off" };
+    const copy = (way: string, stage: StageName) => {
+      const dir = join(workDir, way, stage);
+      cpSync(join(workDir, "app", "stacks", stage), dir, { recursive: true });
+      return dir;
+    };
+    // WHEN each is planned and shown with providers lent from the pool, and with Terraform's own providers
+    await Promise.all(
+      STAGE_NAMES.flatMap((stage) => [
+        (async () => {
+          const dir = copy("fast", stage);
+          pooled.set(stage, providersFor(dir, env) !== undefined);
+          fast.set(stage, await showPlan((await planStack(dir, env)).planFile, env));
+        })(),
+        (async () => {
+          const dir = copy("plain", stage);
+          plain.set(stage, await showPlan((await planStack(dir, plainEnv)).planFile, plainEnv));
+        })(),
+      ]),
+    );
+  });
+
+  afterAll(async () => {
+    await closeProviderPools();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test.each([...STAGE_NAMES])("%s: the plan through a lent provider equals plain terraform plan's, value for value", (stage) => {
+    // THEN the pool served the fast way (the test machine has the mirror), and the plans are the same
+    expect(pooled.get(stage)).toBe(true);
+    const [a, b] = [comparable(fast.get(stage) as string), comparable(plain.get(stage) as string)];
+    expect(a.resource_changes).toEqual(b.resource_changes);
+    expect(a.planned_values).toEqual(b.planned_values);
+    expect(a).toEqual(b);
+    // AND each stage carries its own tags, not another stage's
+    const vpc = (a.planned_values as { root_module: { resources: Array<{ type: string; values: { tags_all: Record<string, string> } }> } }).root_module.resources.find(
+      (r) => r.type === "aws_vpc",
+    );
+    expect(vpc?.values.tags_all).toMatchObject({ stage });
   });
 });

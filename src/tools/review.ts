@@ -15,6 +15,7 @@ import { readPlanFile } from "../review/plan";
 import { REVIEW_DIR, planHead, priorStateOf, readBaseSettings, reviewSource, writeReview, type Base } from "../review/stage-review";
 import { STAGE_NAMES, stageIncludes, type StageName } from "../stages";
 import { terraformEnv } from "../terraform/config";
+import { closeProviderPools } from "../terraform/provider-pool";
 
 export interface ReviewArguments {
   readonly stages: StageName[];
@@ -134,11 +135,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exit(1);
-    },
-  );
+  // The offline plans' providers stop before the exit (the exit handlers would stop them too, a moment later).
+  const exit = (code: number) => void closeProviderPools().finally(() => process.exit(code));
+  main(process.argv.slice(2)).then(exit, (error: unknown) => {
+    console.error(error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+    exit(1);
+  });
 }

@@ -75,6 +75,15 @@ export function filterSchema(message: Buffer, types: ReadonlySet<string>): Buffe
   return Buffer.concat(kept);
 }
 
+/** The filtered schema, or the whole one should this provider's answer hold something the filter does not expect. */
+function filterOrWhole(message: Buffer, types: ReadonlySet<string>): Buffer {
+  try {
+    return filterSchema(message, types);
+  } catch {
+    return message;
+  }
+}
+
 /** gRPC's length-prefixed framing of one uncompressed message, and back. */
 const frame = (message: Buffer) => Buffer.concat([Buffer.from([0, ...[24, 16, 8, 0].map((s) => (message.length >>> s) & 0xff)]), message]);
 function unframe(body: Buffer): Buffer {
@@ -122,7 +131,7 @@ export function startSchemaProxy(upstream: string, socket: string): Promise<Sche
           (answer) => {
             if (stream.destroyed) return;
             const key = types ? [...types].sort().join(",") : "";
-            if (filtered?.key !== key) filtered = { key, message: types ? filterSchema(answer.message, types) : answer.message };
+            if (filtered?.key !== key) filtered = { key, message: types ? filterOrWhole(answer.message, types) : answer.message };
             const { message } = filtered;
             stream.respond(withoutPseudo(answer.headers), { waitForTrailers: true });
             stream.on("wantTrailers", () => stream.sendTrailers(withoutPseudo(answer.trailers)));

@@ -15,7 +15,7 @@ import { readPlanFile } from "../review/plan";
 import { REVIEW_DIR, planHead, priorStateOf, readBaseSettings, reviewSource, writeReview, type Base } from "../review/stage-review";
 import { STAGE_NAMES, stageIncludes, type StageName } from "../stages";
 import { terraformEnv } from "../terraform/config";
-import { closeProviderPools } from "../terraform/provider-pool";
+import { boundProviderVersion, closeProviderPools, providerPool } from "../terraform/provider-pool";
 
 export interface ReviewArguments {
   readonly stages: StageName[];
@@ -100,6 +100,8 @@ async function main(argv: string[]): Promise<number> {
   const preview = args.base !== undefined || args.baseSettings !== undefined || args.baseStage !== undefined;
   const offline = args.offline || preview;
   const env = terraformEnv(projectDir, { offline });
+  // Offline plans use providers lent from the pool: start one while the stages synthesize.
+  providerPool(env, boundProviderVersion())?.warm();
   const workDir = mkdtempSync(join(tmpdir(), "workshop-review-"));
   try {
     const ctx = { projectDir, workDir, env, progress };

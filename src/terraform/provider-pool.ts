@@ -26,10 +26,11 @@ export class ProviderPool {
   private closed = false;
 
   constructor(
-    readonly binary: string,
-    /** The providers' environment: their AWS settings come from here, not from Terraform's. */
-    private readonly env: NodeJS.ProcessEnv,
     readonly size: number,
+    /** Starts one provider (startProvider with the binary and the providers' environment). */
+    private readonly start: () => Promise<RunningProvider>,
+    /** Names the pool in errors. */
+    readonly name: string,
   ) {}
 
   /**
@@ -69,23 +70,23 @@ export class ProviderPool {
 
   private async take(): Promise<RunningProvider> {
     for (;;) {
-      if (this.closed) throw new Error(`the provider pool of ${this.binary} is closed`);
+      if (this.closed) throw new Error(`the provider pool of ${this.name} is closed`);
       const idle = this.idle.pop();
       if (idle?.alive()) return idle;
       if (idle) this.all.delete(idle);
-      else if (this.all.size + this.starting < this.size) return this.start();
+      else if (this.all.size + this.starting < this.size) return this.startOne();
       else await new Promise<void>((wake) => this.waiting.push(wake));
     }
   }
 
-  private async start(): Promise<RunningProvider> {
+  private async startOne(): Promise<RunningProvider> {
     this.starting++;
     try {
-      const provider = await startProvider(this.binary, this.env);
+      const provider = await this.start();
       this.all.add(provider);
       if (!this.closed) return provider;
       await provider.stop();
-      throw new Error(`the provider pool of ${this.binary} is closed`);
+      throw new Error(`the provider pool of ${this.name} is closed`);
     } catch (error) {
       this.waiting.shift()?.();
       throw error;
@@ -105,7 +106,7 @@ export function poolSize(env: NodeJS.ProcessEnv, cores = cpus().length): number 
 }
 
 /** Terraform's name of this machine's platform ("linux_amd64"); undefined where the pool does not run (Windows). */
-function platform(): string | undefined {
+export function terraformPlatform(): string | undefined {
   const arch: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
   if (process.platform === "win32" || !arch[process.arch]) return undefined;
   return `${process.platform}_${arch[process.arch]}`;
@@ -113,7 +114,7 @@ function platform(): string | undefined {
 
 /** The provider binary of an exact hashicorp/aws version in an unpacked mirror, or undefined. */
 export function mirrorBinary(mirror: string | undefined, version: string): string | undefined {
-  const os = platform();
+  const os = terraformPlatform();
   if (!mirror || !os) return undefined;
   const dir = join(mirror, AWS_PROVIDER_ADDRESS, version, os);
   if (!existsSync(dir)) return undefined;
@@ -189,10 +190,11 @@ export function providerPool(env: NodeJS.ProcessEnv, version: string): ProviderP
   const size = poolSize(env);
   const binary = size > 0 ? mirrorBinary(findProviderMirror(env), version) : undefined;
   if (!binary) return undefined;
-  // The providers' AWS settings come from their own environment: one pool per set of them.
+  // One pool per set of AWS settings.
   const aws = Object.entries(env).filter(([key]) => key.startsWith("AWS_")).sort();
   const key = JSON.stringify([binary, size, aws]);
-  const pool = pools.get(key) ?? new ProviderPool(binary, env, size);
+  // The providers' AWS settings come from their own environment, not from Terraform's.
+  const pool = pools.get(key) ?? new ProviderPool(size, () => startProvider(binary, env), binary);
   pools.set(key, pool);
   return pool;
 }

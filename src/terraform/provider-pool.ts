@@ -210,16 +210,19 @@ export function providersFor(dir: string, env: NodeJS.ProcessEnv, use = provider
  * the folder's types only; otherwise plain. A run that fails so is run again with the whole schema, so that
  * the smaller schema can never be the cause of a failure.
  */
-export async function runWithProviders(args: string[], options: TerraformOptions): Promise<TerraformRun> {
+export async function runWithProviders(args: string[], options: TerraformOptions, schema: "folder" | "whole" = "folder"): Promise<TerraformRun> {
   if (options.env[OFFLINE_ENV] !== "1") return runTerraform(args, options);
   const use = providerUse(options.cwd);
   const pool = providersFor(options.cwd, options.env, use);
   if (!pool) return runTerraform(args, options);
   const run = (types?: ReadonlySet<string>) =>
     pool.lend((reattach) => runTerraform(args, { ...options, env: { ...options.env, TF_REATTACH_PROVIDERS: reattach } }), types);
-  const first = await run(use.types);
-  return first.status === 0 ? first : run();
+  const first = await run(schema === "folder" ? use.types : undefined);
+  return first.status === 0 || schema === "whole" ? first : run();
 }
+
+/** runWithProviders for a command that needs every type's schema (`terraform providers schema`). */
+export const runWithWholeSchema = (args: string[], options: TerraformOptions) => runWithProviders(args, options, "whole");
 
 /** The hashicorp/aws version @cdktf/provider-aws binds, which every synthesized stack requires. */
 export function boundProviderVersion(): string {

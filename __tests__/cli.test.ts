@@ -127,7 +127,7 @@ test("the offline switch refuses to synthesize where cdktf deploys from", () => 
 test("a construct change that breaks a policy rule fails npm run synth before anything is written", () => {
   // GIVEN the earlier output and the database construct edited to be publicly accessible
   const before = fingerprint(join(project, "cdktf.out"));
-  const file = join(project, "src", "database.ts");
+  const file = join(project, "src", "constructs", "database.ts");
   const original = readFileSync(file, "utf8");
   writeFileSync(file, original.replace("publiclyAccessible: false", "publiclyAccessible: true"));
   try {

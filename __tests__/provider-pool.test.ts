@@ -161,12 +161,14 @@ describe("which runs use the pool", () => {
     expect(providerUse(stack("hcl", { "cdk.tf": hcl }))).toEqual({ version: "5.100.0", configurations: 2, types: new Set(["aws_vpc", "aws_region"]) });
   });
 
-  test("no exact version when the constraint is a range or the lock file disagrees; a state it cannot read leaves the types unknown", () => {
+  test("no exact version when the constraint is a range or the lock file disagrees; a file it cannot read leaves the types unknown", () => {
     const range = { ...lesson, terraform: { required_providers: { aws: { version: "~> 5.0" } } } };
     expect(providerUse(stack("range", { "cdk.tf.json": json(range) })).version).toBeUndefined();
     const locked = stack("locked", { "cdk.tf.json": json(lesson), ".terraform.lock.hcl": `provider "registry.terraform.io/hashicorp/aws" {\n  version = "5.99.0"\n}\n` });
     expect(providerUse(locked).version).toBeUndefined();
     expect(providerUse(stack("broken", { "cdk.tf.json": json(lesson), "terraform.x.tfstate": "{" })).types).toBeUndefined();
+    // and a configuration that is not JSON is left to plain Terraform, which says what is wrong with it
+    expect(providerUse(stack("not-json", { "cdk.tf.json": "{" }))).toEqual({ configurations: Infinity });
   });
 
   test("offline runs of a stack use the pool of the mirror's binary; online runs, module roots, 'off' and a missing binary do not", () => {

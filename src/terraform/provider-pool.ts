@@ -54,11 +54,6 @@ export class ProviderPool {
     if (this.all.size + this.starting === 0) this.lend(async () => undefined).catch(() => undefined);
   }
 
-  /** The process ids of the providers running now. */
-  pids(): number[] {
-    return [...this.all].filter((p) => p.alive()).map((p) => p.pid);
-  }
-
   /** Stops every provider of the pool; runs that wait for one fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -141,6 +136,14 @@ interface TerraformJson {
   ephemeral?: object;
 }
 
+function parsed<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a folder's Terraform files (JSON and HCL) and state files for its AWS provider version, configurations and types. */
 export function providerUse(dir: string): ProviderUse {
   const files = existsSync(dir) ? readdirSync(dir) : [];
@@ -150,7 +153,9 @@ export function providerUse(dir: string): ProviderUse {
   for (const file of files.filter((f) => /\.tf(\.json)?$/.test(f))) {
     const text = readFileSync(join(dir, file), "utf8");
     if (file.endsWith(".json")) {
-      const json = JSON.parse(text) as TerraformJson;
+      const json = parsed<TerraformJson>(text);
+      // Plain Terraform says what is wrong with a file that is not JSON.
+      if (!json) return { configurations: Infinity };
       const aws = json.provider?.aws;
       configurations += json.module ? Infinity : Array.isArray(aws) ? aws.length : aws ? 1 : 0;
       const version = json.terraform?.required_providers?.aws?.version;
@@ -165,12 +170,10 @@ export function providerUse(dir: string): ProviderUse {
   }
   let readable = true;
   for (const file of files.filter((f) => f.endsWith(".tfstate"))) {
-    try {
-      const state = JSON.parse(readFileSync(join(dir, file), "utf8")) as { resources?: Array<{ type: string }> };
-      for (const { type } of state.resources ?? []) types.add(type);
-    } catch {
-      readable = false; // Terraform will say what is wrong with it; until then, the whole schema
-    }
+    const state = parsed<{ resources?: Array<{ type: string }> }>(readFileSync(join(dir, file), "utf8"));
+    // Terraform says what is wrong with a state it cannot read; until then, the whole schema.
+    if (!state) readable = false;
+    for (const { type } of state?.resources ?? []) types.add(type);
   }
   const lock = join(dir, ".terraform.lock.hcl");
   if (existsSync(lock)) {

@@ -2,18 +2,19 @@
  * The commands a learner runs, in a throwaway copy of the project, with output captured as CI sees it (not a
  * terminal): npm run synth and synth:hcl in both orders, bad settings, the offline switch, an edit to main.ts,
  * the wrappers' early checks (stack names, credentials, Terraform on the PATH), cdktf synth through the
- * cdktf CLI, and diff:offline.
+ * cdktf CLI, and diff:offline; and that no provider process outlives the tools, however they end.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { STAGE_NAMES } from "../src/stages";
 import { terraformEnv } from "../src/terraform/config";
 import { validateTogether } from "../src/terraform/plan";
 import { terraform } from "../src/terraform/run";
 import { describeWithTerraform } from "./support/terraform";
+import { PROVIDER_PROCESS, childrenOf, isRunning, pluginSockets, startNode, waitUntil, type NodeChild } from "./support/providers";
 
 jest.setTimeout(300_000);
 
@@ -232,5 +233,66 @@ describeWithTerraform("one format per stack folder, the cdktf CLI, and offline d
     expect(result.output).toMatch(/Plan: 20 to add, 0 to change, 0 to destroy/);
     expect(result.output).not.toContain(ESCAPE);
     expect(result.status).toBe(0);
+  });
+});
+
+describeWithTerraform("no provider process outlives the tools that start them", () => {
+  /** A fresh TMPDIR for one child: go-plugin makes the providers' sockets there. */
+  const freshTmp = () => mkdtempSync(join(tmpdir(), "p-"));
+  const toolEnv = (tmp: string) => ({ ...process.env, CHECKPOINT_DISABLE: "1", WORKSHOP_CONFIG: "", WORKSHOP_OFFLINE: "", TMPDIR: tmp });
+  /** THEN every provider the child started has ended within 15 s, and no socket of theirs is left. */
+  async function expectNoneLeft(child: NodeChild, tmp: string): Promise<void> {
+    expect(child.providers.size).toBeGreaterThan(0);
+    expect(await waitUntil(() => [...child.providers].every((pid) => !isRunning(pid)), 15_000)).toBe(true);
+    expect(pluginSockets(tmp)).toEqual([]);
+  }
+
+  test("plan:offline plans through a lent provider, and stops it when it ends", async () => {
+    const tmp = freshTmp();
+    const child = startNode(["src/tools/offline-plan.ts", "vpc-only"], project, toolEnv(tmp));
+    expect(await child.ended).toEqual({ code: 0, signal: null });
+    expect(child.output()).toMatch(/vpc-only: plan OK \(validated\), 20 to add/);
+    await expectNoneLeft(child, tmp);
+  });
+
+  test("Ctrl-C (SIGINT) while plan:offline plans stops its providers", async () => {
+    // GIVEN plan:offline in the middle of a terraform plan
+    const tmp = freshTmp();
+    const child = startNode(["src/tools/offline-plan.ts", "vpc-only", "db"], project, toolEnv(tmp));
+    expect(await waitUntil(() => childrenOf(child.pid, /^terraform plan/).length > 0, 120_000)).toBe(true);
+    // WHEN it gets SIGINT THEN it ends by that signal, and its providers with it
+    child.kill("SIGINT");
+    expect(await child.ended).toEqual({ code: null, signal: "SIGINT" });
+    await expectNoneLeft(child, tmp);
+  });
+
+  // A process that holds a lent provider in the middle of a run; SIGUSR2 makes it throw.
+  const holder = `
+    const { boundProviderVersion, providerPool } = require("./src/terraform/provider-pool");
+    const { terraformEnv } = require("./src/terraform/config");
+    providerPool(terraformEnv(process.cwd(), { offline: true }), boundProviderVersion()).lend(async (reattach) => {
+      console.log(reattach);
+      process.on("SIGUSR2", () => { throw new Error("uncaught in the middle of a run"); });
+      await new Promise(() => setInterval(() => undefined, 1000));
+    });`;
+
+  test.each(["throw", "SIGTERM", "SIGKILL"] as const)("a process that ends by %s while it holds a provider leaves none behind", async (end) => {
+    // GIVEN a node process with a provider lent to it
+    const tmp = freshTmp();
+    const child = startNode(["-e", holder], project, toolEnv(tmp));
+    expect(await waitUntil(() => /"Pid":\d+/.test(child.output()), 120_000)).toBe(true);
+    const { Pid, Addr } = (JSON.parse(child.output().split("\n")[0]) as Record<string, { Pid: number; Addr: { String: string } }>)["registry.terraform.io/hashicorp/aws"];
+    expect(childrenOf(child.pid, PROVIDER_PROCESS)).toEqual([Pid]);
+    child.providers.add(Pid);
+    // (Terraform talks to the provider through its schema proxy, whose socket is given; the provider's is beside it)
+    expect(pluginSockets(tmp)).toEqual(expect.arrayContaining([basename(Addr.String), expect.stringMatching(/^plugin\d+$/)]));
+    // WHEN it ends by an uncaught error or a signal
+    child.kill(end === "throw" ? "SIGUSR2" : end);
+    const ended = await child.ended;
+    expect(end === "throw" ? ended.code : ended.signal).toBe(end === "throw" ? 1 : end);
+    if (end === "throw") expect(child.output()).toMatch(/uncaught in the middle of a run/);
+    // THEN the provider has stopped and its socket is gone
+    await expectNoneLeft(child, tmp);
+    expect(existsSync(Addr.String)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -8,7 +8,8 @@ import { synthesize } from "../src/synth";
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import type { PlanJson } from "../src/review/plan";
 import { terraformEnv } from "../src/terraform/config";
-import { planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
+import { planStack, planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
+import { POOL_ENV, closeProviderPools, providersFor } from "../src/terraform/provider-pool";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -92,6 +93,29 @@ const VARIANTS: Array<{ variant: string; stage: StageName; input: SettingsInput 
   { variant: "ssh", stage: "db", input: { jumpHost: { instanceType: "t3.micro", sshKeyPairName: "lesson-key", sshAllowedCidr: "203.0.113.7/32" } } },
 ];
 
+/** A plan's show -json, without what differs between any two runs: the time, and the order of relevant_attributes. */
+function comparable(shown: string): Record<string, unknown> {
+  const { timestamp, relevant_attributes, ...plan } = JSON.parse(shown) as Record<string, unknown> & { relevant_attributes?: unknown[] };
+  expect(timestamp).toEqual(expect.any(String));
+  const sorted = (relevant_attributes ?? []).map((a) => JSON.stringify(a)).sort();
+  return { ...plan, relevant_attributes: sorted };
+}
+
+interface Shown {
+  resource_changes: Array<{ address: string; module_address?: string }>;
+  planned_values: { root_module: { resources?: Array<{ address: string }>; child_modules?: Array<{ address: string; resources: Array<{ address: string }> }> } };
+}
+
+/** One module's resource changes and planned resources from the plan of every module, addressed as in the stage's own folder. */
+function moduleAsOwnFolder(shown: Shown, module: string) {
+  const prefix = `module.${module}.`;
+  const own = <T extends { address: string; module_address?: string }>({ module_address: _, ...item }: T) => ({ ...item, address: item.address.slice(prefix.length) });
+  return {
+    resource_changes: shown.resource_changes.filter((r) => r.address.startsWith(prefix)).map(own),
+    resources: (shown.planned_values.root_module.child_modules ?? []).find((m) => m.address === `module.${module}`)?.resources.map(own),
+  };
+}
+
 describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   let workDir: string;
   let env: NodeJS.ProcessEnv;
@@ -100,6 +124,11 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   // Every module shares one plan file; `terraform show -json` of it runs once, for the tests that read values.
   let shown: Promise<string> | undefined;
   const shownPlan = () => (shown ??= showPlan(plan("db").planFile, env));
+  // The fast way: each lesson stage in a folder of its own, planned and shown through providers lent from the
+  // pool; and alb in a folder of its own, planned and shown by plain Terraform
+  const fast = new Map<StageName, string>();
+  const pooled = new Map<StageName, boolean>();
+  let plainAlb = "";
 
   beforeAll(async () => {
     // GIVEN every stage synthesized with the offline switch, and vpc-only with NAT in every zone
@@ -128,11 +157,47 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
       ...VARIANTS.map(({ variant, stage }) => [`${variant}-${stage}`, join(workDir, variant, "stacks", stage)]),
       ...EC2_STAGES.map((stage) => [`ec2-${stage}`, join(workDir, "ec2", "stacks", stage)]),
     ]);
-    const results = await planTogether(stacks, join(workDir, "root"), env);
+    const copy = (way: string, stage: StageName) => {
+      const dir = join(workDir, way, stage);
+      cpSync(join(workDir, "lesson", "stacks", stage), dir, { recursive: true });
+      return dir;
+    };
+    // AND each lesson stage planned the fast way, and alb plainly in a folder of its own
+    const plainEnv = { ...env, [POOL_ENV]: "off" };
+    const [results] = await Promise.all([
+      planTogether(stacks, join(workDir, "root"), env),
+      ...STAGE_NAMES.map(async (stage) => {
+        const dir = copy("fast", stage);
+        pooled.set(stage, providersFor(dir, env) !== undefined);
+        fast.set(stage, await showPlan((await planStack(dir, env)).planFile, env));
+      }),
+      (async () => (plainAlb = await showPlan((await planStack(copy("plain", "alb"), plainEnv)).planFile, plainEnv)))(),
+    ]);
     for (const [name, result] of Object.entries(results)) plans.set(name.replace("-", "/"), result);
   });
 
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await closeProviderPools();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test.each([...STAGE_NAMES])("%s planned the fast way (a lent provider, the stage's types of schema) equals plain Terraform's plan of it", async (stage) => {
+    // THEN the pool served it (the test machine has the mirror), and every change and planned value is the
+    // same as in the plain run of every stage as a module, each with a provider of its own
+    expect(pooled.get(stage)).toBe(true);
+    const own = comparable(fast.get(stage) as string) as unknown as Shown;
+    const plain = moduleAsOwnFolder(JSON.parse(await shownPlan()) as Shown, `lesson-${stage}`);
+    expect(own.resource_changes).toHaveLength(Object.values(EXPECTED[stage]).reduce((a, b) => a + b, 0));
+    expect(own.resource_changes).toEqual(plain.resource_changes);
+    expect(own.planned_values.root_module.resources).toEqual(plain.resources);
+    // AND it carries its own stage's tags, not another's
+    const vpc = (own.planned_values.root_module.resources as Array<{ type?: string; values?: { tags_all?: object } }>).find((r) => r.type === "aws_vpc");
+    expect(vpc?.values?.tags_all).toMatchObject({ stage });
+  });
+
+  test("alb planned the fast way equals a plain terraform plan of its own folder, the whole show -json", () => {
+    expect(comparable(fast.get("alb") as string)).toEqual(comparable(plainAlb));
+  });
 
   test.each(Object.keys(EXPECTED) as StageName[])("%s: validates and plans exactly the lesson's resources", (stage) => {
     // THEN the plan creates exactly these, and changes or deletes nothing

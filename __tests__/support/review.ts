@@ -9,17 +9,22 @@ import type { StageSource, PriorState } from "../../src/review/run";
 import { planHead, priorStateOf, type ReviewContext } from "../../src/review/stage-review";
 import type { StageName } from "../../src/stages";
 import { terraformEnv } from "../../src/terraform/config";
+import { closeProviderPools } from "../../src/terraform/provider-pool";
 import { sharedTextOnce } from "./run-cache";
 
 export const PROJECT_DIR = join(__dirname, "..", "..");
 
-export function reviewContext(): ReviewContext & { dispose: () => void } {
+export function reviewContext(): ReviewContext & { dispose: () => Promise<void> } {
   const workDir = mkdtempSync(join(tmpdir(), "workshop-review-test-"));
   return {
     projectDir: PROJECT_DIR,
     workDir,
     env: terraformEnv(workDir, { offline: true }),
-    dispose: () => rmSync(workDir, { recursive: true, force: true }),
+    // The offline plans' providers stop with the test file, not with the worker that may run more files.
+    dispose: async () => {
+      await closeProviderPools();
+      rmSync(workDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 /** The AWS provider's schema, as `terraform providers schema -json` prints it, read once per provider version. */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { providerUse, runWithWholeSchema } from "../terraform/provider-pool";
 import { terraform } from "../terraform/run";
 
 
@@ -33,9 +34,15 @@ export interface ProviderSchema {
 export const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
 const loaded = new Map<string, Promise<ProviderSchema>>();
 
-/** The provider version an initialized stack folder selected, from its lock file. */
+/**
+ * The provider version an initialized stack folder selected, from its lock file; a folder initialized for a
+ * reattached provider (provider-pool.ts) has none, and uses the exact version its configuration requires.
+ */
 export function lockedVersion(stackDir: string, provider = AWS_PROVIDER): string {
-  const lock = readFileSync(join(stackDir, ".terraform.lock.hcl"), "utf8");
+  const lockFile = join(stackDir, ".terraform.lock.hcl");
+  const required = existsSync(lockFile) ? undefined : providerUse(stackDir).version;
+  if (required) return required;
+  const lock = readFileSync(lockFile, "utf8");
   const block = lock.slice(lock.indexOf(`provider "${provider}"`));
   const version = /version\s*=\s*"([^"]+)"/.exec(block)?.[1];
   if (!version) throw new Error(`${stackDir}/.terraform.lock.hcl selects no version of ${provider}`);
@@ -61,7 +68,8 @@ async function readOrComputeSchema(file: string, version: string, stackDir: stri
   if (existsSync(file)) {
     schema = JSON.parse(readFileSync(file, "utf8")) as ProviderSchema;
   } else {
-    const all = JSON.parse(await terraform(["providers", "schema", "-json"], { cwd: stackDir, env })) as {
+    // (offline, from a provider of the pool, asked for its whole schema)
+    const all = JSON.parse(await terraform(["providers", "schema", "-json"], { cwd: stackDir, env }, runWithWholeSchema)) as {
       provider_schemas: Record<string, { resource_schemas: Record<string, ResourceSchema> }>;
     };
     schema = { provider: AWS_PROVIDER, version, resources: all.provider_schemas[AWS_PROVIDER].resource_schemas };

@@ -69,7 +69,8 @@ export interface PlannedStack {
 /** Plans a synthesized stack folder (init only when it needs one) and reads the whole plan with show -json. */
 export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, options: { offline: boolean; progress?: Progress; label?: string }): Promise<PlannedStack> {
   (options.progress ?? quiet)(`${options.label ?? stackDir}: terraform plan`);
-  const { planFile } = await planStackStream(stackDir, env, { online: !options.offline });
+  // (a review plans in scratch folders of its own)
+  const { planFile } = await planStackStream(stackDir, env, { online: !options.offline, scratch: options.offline });
   const json = parsePlanJson(await showPlan(planFile, env), `terraform show -json in ${stackDir}`);
   return { stackDir, planFile, json };
 }

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { TerraformError } from "../common/errors";
+import { runWithProviders } from "./provider-pool";
 import { runTerraform, terraform } from "./run";
 
 /** One line of `terraform plan -json` (the machine-readable UI) that this project reads. */
@@ -49,20 +50,24 @@ export interface StagePlan {
 
 /**
  * Plans one synthesized stack folder: `terraform plan -json` (which validates too), with `init` only when the
- * folder needs it; offline unless `online` is set (then it refreshes and locks the stack's real state). Reading plan -json's event stream costs no second provider start, unlike `terraform show -json`.
+ * folder needs it; offline unless `online` is set (then it refreshes and locks the stack's real state).
+ * Offline, the plan uses a provider lent from the pool (provider-pool.ts) where one serves the folder.
  */
-export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, options: { online?: boolean } = {}): Promise<StagePlan> {
+export async function planStack(stackDir: string, env: NodeJS.ProcessEnv, options: { online?: boolean; scratch?: boolean } = {}): Promise<StagePlan> {
   // Offline, nothing is refreshed or locked, and a changed backend is simply re-initialized (its state is throwaway).
   const offline = !options.online;
   const planArgs = ["plan", "-input=false", ...(offline ? ["-lock=false", "-refresh=false"] : []), "-json", "-out=plan.tfplan"];
-  const init = () => terraform(["init", "-input=false", ...(offline ? ["-reconfigure"] : [])], { cwd: stackDir, env });
+  // A scratch folder (a review's, deleted after it) is initialized through the pool too: that installs no
+  // provider (0.15 CPU-s instead of 0.7), so only runs through the pool work in it afterwards.
+  const initRunner = offline && options.scratch ? runWithProviders : runTerraform;
+  const init = () => terraform(["init", "-input=false", ...(offline ? ["-reconfigure"] : [])], { cwd: stackDir, env }, initRunner);
   // A new folder needs init before anything; a plan that fails asking for it later means a changed backend or
   // provider: init once, then plan again.
   if (!existsSync(join(stackDir, ".terraform"))) await init();
-  let run = await runTerraform(planArgs, { cwd: stackDir, env });
+  let run = await runWithProviders(planArgs, { cwd: stackDir, env });
   if (run.status !== 0 && /terraform init/.test(run.stdout)) {
     await init();
-    run = await runTerraform(planArgs, { cwd: stackDir, env });
+    run = await runWithProviders(planArgs, { cwd: stackDir, env });
   }
   if (run.status !== 0) throw planFailure(stackDir, run.stdout, run.output);
   const lines = run.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as PlanStreamLine);
@@ -131,7 +136,10 @@ export async function planTogether(stacks: Readonly<Record<string, string>>, roo
   );
 }
 
-/** `terraform show -json` of a plan file, as text: the full plan, values included (one more provider start). */
+/**
+ * `terraform show -json` of a plan file, as text: the full plan, values included (one more provider start, or
+ * offline a provider lent from the pool).
+ */
 export function showPlan(planFile: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return terraform(["show", "-json", planFile], { cwd: dirname(planFile), env });
+  return terraform(["show", "-json", planFile], { cwd: dirname(planFile), env }, runWithProviders);
 }

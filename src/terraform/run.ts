@@ -48,9 +48,12 @@ export function runTerraform(args: string[], options: TerraformOptions): Promise
   });
 }
 
-/** Runs terraform and resolves to its stdout; rejects with the command and its output when it fails. */
-export async function terraform(args: string[], options: TerraformOptions): Promise<string> {
-  const run = await runTerraform(args, options);
+/**
+ * Runs terraform (through `runner`, such as one that lends it a provider) and resolves to its stdout; rejects
+ * with the command and its output when it fails.
+ */
+export async function terraform(args: string[], options: TerraformOptions, runner = runTerraform): Promise<string> {
+  const run = await runner(args, options);
   if (run.status === 0) return run.stdout;
   if (/could not connect to registry\.terraform\.io|Failed to query available provider packages/.test(run.output)) {
     throw new UserError(

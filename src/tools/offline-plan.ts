@@ -2,7 +2,8 @@
  * npm run plan:offline -- [stack ...]
  * Synthesizes the stages with the offline switch into .workshop/offline, then runs a real terraform plan for
  * each (init only where a folder needs it; plan validates), all stages at once, with dummy credentials and the
- * project's provider mirror. Needs no AWS account.
+ * project's provider mirror. Needs no AWS account. The plans use providers lent from the pool (one run each at
+ * a time), which starts its first provider while the app synthesizes and stops them all when the tool ends.
  */
 import { join } from "node:path";
 import { STACK_NAMES, defineApp } from "../app";
@@ -13,6 +14,7 @@ import { STATE_STACK } from "../state/bootstrap";
 import { synthesize } from "../synth";
 import { OFFLINE_OUTDIR, terraformEnv } from "../terraform/config";
 import { planStack } from "../terraform/plan";
+import { boundProviderVersion, closeProviderPools, providerPool } from "../terraform/provider-pool";
 import { requireTerraform } from "../terraform/run";
 
 async function main(requested: string[]): Promise<void> {
@@ -20,6 +22,7 @@ async function main(requested: string[]): Promise<void> {
   const projectDir = process.cwd();
   const env = terraformEnv(projectDir, { offline: true });
   requireTerraform(env);
+  providerPool(env, boundProviderVersion())?.warm();
   const settings = loadSettings();
   const outdir = join(projectDir, OFFLINE_OUTDIR);
   const synthesis = await synthesize({ outdir }, (app) => defineApp(app, { settings, offline: true }));
@@ -47,7 +50,9 @@ async function main(requested: string[]): Promise<void> {
   console.log(`\nPlans are in ${OFFLINE_OUTDIR}/stacks/<stage>/plan.tfplan (terraform show plan.tfplan)`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof UserError ? error.message : error);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2))
+  .catch((error: unknown) => {
+    console.error(error instanceof UserError ? error.message : error);
+    process.exitCode = 1;
+  })
+  .finally(closeProviderPools);

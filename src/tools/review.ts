@@ -17,6 +17,7 @@ import { readPlanFile } from "../review/plan";
 import { REVIEW_DIR, planHead, priorStateOf, readBaseSettings, reviewSource, writeReview, type Base } from "../review/stage-review";
 import { STAGE_NAMES, type StageName } from "../stages";
 import { terraformEnv } from "../terraform/config";
+import { boundProviderVersion, closeProviderPools, providerPool } from "../terraform/provider-pool";
 
 export interface ReviewArguments {
   readonly stages: StageName[];
@@ -122,6 +123,8 @@ async function main(argv: string[]): Promise<number> {
   const preview = args.base !== undefined || args.baseSettings !== undefined || args.baseStage !== undefined;
   const offline = args.offline || preview;
   const env = terraformEnv(projectDir, { offline });
+  // Offline plans use providers lent from the pool: start one while the stages synthesize.
+  providerPool(env, boundProviderVersion())?.warm();
   const workDir = mkdtempSync(join(tmpdir(), "workshop-review-"));
   try {
     const ctx = { projectDir, workDir, env, progress };
@@ -157,13 +160,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      // A Terraform failure is said in Terraform's own words, once, without a Node stack trace.
-      if (error instanceof TerraformError) console.error(`review failed: ${error.message.trim()}`);
-      else console.error(error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exit(1);
-    },
-  );
+  // The offline plans' providers stop before the exit (the exit handlers would stop them too, a moment later).
+  const exit = (code: number) => void closeProviderPools().finally(() => process.exit(code));
+  main(process.argv.slice(2)).then(exit, (error: unknown) => {
+    // A Terraform failure is said in Terraform's own words, once, without a Node stack trace.
+    if (error instanceof TerraformError) console.error(`review failed: ${error.message.trim()}`);
+    else console.error(error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+    exit(1);
+  });
 }

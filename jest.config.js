@@ -11,7 +11,7 @@ const shared = {
   moduleNameMapper: { "^archiver$": "<rootDir>/__tests__/support/deferred-archiver.js" },
 };
 // The terraform level, longest first (measured on 2 cores): the run starts them first (support/sequencer.js).
-const slow = ["review-preview", "hcl-plan", "cli", "review-stages", "review-launch-templates", "state", "plan"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
+const slow = ["cli", "hcl-plan", "plan", "state", "review-preview", "review-stages", "review-launch-templates"].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
 
 const { cpus } = require("node:os");
 

@@ -13,7 +13,7 @@
  *   starts the right binary (provider-pool.ts).
  * Terraform reaches the provider through a schema proxy in this process (schema-proxy.ts). The provider ends
  * with this process however it ends (normally, an uncaught error, SIGINT/SIGTERM/SIGHUP, even SIGKILL): a
- * watchdog in the shell wrapper sends it SIGINT, and removes the proxy's socket, when its stdin, a pipe from
+ * watchdog in the shell wrapper removes the proxy's socket and then sends the provider SIGINT when its stdin, a pipe from
  * this process, reaches end of file.
  */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
@@ -127,7 +127,7 @@ function startOnce(binary: string, baseEnv: NodeJS.ProcessEnv, timeoutMs: number
   // job of a non-interactive shell gets /dev/null), which also removes the proxy's socket ($1) when this
   // process is gone. Its own process group keeps a terminal's Ctrl-C (sent to the whole foreground group) from
   // reaching the provider besides the watchdog's SIGINT.
-  const script = `exec 3<&0; p=$$; { while read -r _ <&3; do :; done; kill -INT "$p" 2>/dev/null; rm -f "$1"; } & exec "$0" -debug <&- 3<&-`;
+  const script = `exec 3<&0; p=$$; { while read -r _ <&3; do :; done; rm -f "$1"; kill -INT "$p" 2>/dev/null; } & exec "$0" -debug <&- 3<&-`;
   const log = providerLog();
   const child = spawn("/bin/sh", ["-c", script, binary, proxySocket], { env, stdio: ["pipe", "pipe", log], detached: true }) as ChildProcessByStdio<
     Writable,

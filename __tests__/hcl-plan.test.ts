@@ -1,8 +1,7 @@
 /**
  * The way out must be exact: every stack synthesized as JSON (npm run synth) and as HCL (npm run synth:hcl), for
- * the lesson's stages and for the variants, planned offline in one Terraform run (each stack a module of one
- * root), plans the same resources with the same values, the same unknowns and the same references. A stage
- * switched to HCL then plans no change against the state its JSON made.
+ * the lesson's stages and for the variants, planned offline (each stack in a Terraform run of its own, through
+ * the provider pool), plans the same resources with the same values, the same unknowns and the same references.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -15,7 +14,8 @@ import { STATE_STACK } from "../src/state/bootstrap";
 import { STAGE_NAMES } from "../src/stages";
 import { synthesize } from "../src/synth";
 import { terraformEnv } from "../src/terraform/config";
-import { planTogether, showPlan } from "../src/terraform/plan";
+import { planEach } from "../src/terraform/plan";
+import { closeProviderPools } from "../src/terraform/provider-pool";
 import { THREE_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -51,7 +51,7 @@ interface ConfigResource {
 }
 interface ShownPlan {
   readonly resource_changes: ResourceChange[];
-  readonly configuration: { root_module: { module_calls: Record<string, { module: { resources?: ConfigResource[] } }> } };
+  readonly configuration: { root_module: { resources?: ConfigResource[] } };
 }
 
 /** Every path at which two JSON values differ, with both values. */
@@ -73,15 +73,10 @@ function references(expressions: unknown): string[] {
 
 describeWithTerraform("HCL and JSON plan the same, for every stage and variant", () => {
   let workDir: string;
-  let shown: ShownPlan;
-  /** Per module, its planned changes by address inside the module. */
-  const planned = (module: string): Map<string, ResourceChange["change"]> =>
-    new Map(
-      shown.resource_changes
-        .filter((c) => c.address.startsWith(`module.${module}.`))
-        .map((c) => [c.address.slice(`module.${module}.`.length), c.change]),
-    );
-  const configured = (module: string): ConfigResource[] => shown.configuration.root_module.module_calls[module]?.module.resources ?? [];
+  const shown = new Map<string, ShownPlan>();
+  /** Per stack, its planned changes by address. */
+  const planned = (stack: string): Map<string, ResourceChange["change"]> => new Map(shown.get(stack)?.resource_changes.map((c) => [c.address, c.change]));
+  const configured = (stack: string): ConfigResource[] => shown.get(stack)?.configuration.root_module.resources ?? [];
 
   beforeAll(async () => {
     // GIVEN the app synthesized as npm run synth and npm run synth:hcl write it, for the lesson and each variant
@@ -95,13 +90,15 @@ describeWithTerraform("HCL and JSON plan the same, for every stage and variant",
         for (const stack of kept) stacks[`${format}_${variant}_${stack}`] = join(outdir, "stacks", stack);
       }
     }
-    // WHEN all of them are planned in one Terraform run, and the plan is read once
-    const env = terraformEnv(workDir, { offline: true });
-    const plans = await planTogether(stacks, join(workDir, "root"), env);
-    shown = JSON.parse(await showPlan(Object.values(plans)[0].planFile, env)) as ShownPlan;
+    // WHEN each of them is planned, and each plan read whole
+    const plans = await planEach(stacks, terraformEnv(workDir, { offline: true }));
+    for (const [stack, { shown: json }] of Object.entries(plans)) shown.set(stack, JSON.parse(json) as ShownPlan);
   });
 
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await closeProviderPools();
+    rmSync(workDir, { recursive: true, force: true });
+  });
 
   test("each stack was planned from its JSON and from its HCL, and plans resources", () => {
     for (const pair of PAIRS) {

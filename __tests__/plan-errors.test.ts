@@ -3,13 +3,15 @@
  * and no stack trace of the tool (npm run plan:offline prints what synth prints for a bad setting).
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { TerraformError, UserError } from "../src/common/errors";
 import { planFailure } from "../src/terraform/plan";
 
 jest.setTimeout(600_000);
+
+const ROOT = join(__dirname, "..");
 
 /** Two lines of `terraform plan -json` as Terraform 1.11 writes them for an attribute the provider refuses. */
 const DIAGNOSTIC = {
@@ -54,11 +56,9 @@ describe("npm run plan:offline with a plan Terraform refuses", () => {
   let project: string;
 
   beforeAll(() => {
-    // GIVEN a copy of the project and, on the PATH, a terraform 1.11 whose plan refuses an attribute
-    const root = join(__dirname, "..");
+    // GIVEN an empty project folder (the tool writes there, the sources stay the checkout's) and, on the PATH,
+    // a terraform 1.11 whose plan refuses an attribute
     project = mkdtempSync(join(tmpdir(), "workshop-plan-errors-"));
-    for (const entry of ["main.ts", "src", "cdktf.json", "tsconfig.json", "package.json"]) cpSync(join(root, entry), join(project, entry), { recursive: true });
-    symlinkSync(join(root, "node_modules"), join(project, "node_modules"), "dir");
     mkdirSync(join(project, "bin"));
     writeFileSync(join(project, "stream.json"), `${STREAM}\n`);
     const fake = join(project, "bin", "terraform");
@@ -80,7 +80,7 @@ describe("npm run plan:offline with a plan Terraform refuses", () => {
 
   test("prints one block naming the resource and the reason, exits 1, and shows no stack trace", () => {
     // WHEN plan:offline plans stage db
-    const result = spawnSync(process.execPath, ["--require", "./src/register.js", "src/tools/offline-plan.ts", "db"], {
+    const result = spawnSync(process.execPath, ["--require", join(ROOT, "src/register.js"), join(ROOT, "src/tools/offline-plan.ts"), "db"], {
       cwd: project,
       encoding: "utf8",
       env: { ...process.env, PATH: `${join(project, "bin")}:${dirname(process.execPath)}`, WORKSHOP_CONFIG: "", WORKSHOP_PROVIDER_MIRROR: "off" },

@@ -399,7 +399,7 @@ describe("npm run review, the command", () => {
     try {
       writeFileSync(join(bin, "terraform"), "#!/bin/sh\necho 'Error: reading EC2 Instance: operation error EC2: DescribeTags' >&2\nexit 1\n", { mode: 0o755 });
       // WHEN a stage is reviewed offline
-      const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "src/tools/review.ts", "vpc-only", "--offline"], {
+      const result = spawnSync(process.execPath, ["--require", "./src/register.js", "src/tools/review.ts", "vpc-only", "--offline"], {
         cwd: join(__dirname, ".."),
         encoding: "utf8",
         env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },

@@ -136,6 +136,27 @@ export async function planTogether(stacks: Readonly<Record<string, string>>, roo
   );
 }
 
+/** Replaces a stack folder's backend with local state in the folder (a Terraform override file), for a plan that only checks. */
+const LOCAL_STATE_OVERRIDE = { name: "workshop_override.tf.json", json: { terraform: { backend: { local: { path: "terraform.tfstate" } } } } };
+
+/**
+ * Plans several synthesized stack folders offline, each in a Terraform run of its own, and reads each plan
+ * whole (`show -json`). Where the provider pool serves (offline, with the mirror), every run borrows a provider
+ * that sends only its folder's types of schema, and the folders are initialized through it: cheaper than
+ * planTogether, whose root starts a provider per stack and reads the whole schema. Each folder's backend is
+ * replaced by local state, as planTogether ignores it, so this is for checking, never for a stack's real state.
+ */
+export async function planEach(stacks: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): Promise<Record<string, StagePlan & { shown: string }>> {
+  const planned = await Promise.all(
+    Object.entries(stacks).map(async ([name, dir]) => {
+      writeFileSync(join(dir, LOCAL_STATE_OVERRIDE.name), JSON.stringify(LOCAL_STATE_OVERRIDE.json));
+      const plan = await planStack(dir, env, { scratch: true });
+      return [name, { ...plan, shown: await showPlan(plan.planFile, env) }] as const;
+    }),
+  );
+  return Object.fromEntries(planned);
+}
+
 /**
  * `terraform show -json` of a plan file, as text: the full plan, values included (one more provider start, or
  * offline a provider lent from the pool).

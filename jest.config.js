@@ -25,6 +25,6 @@ module.exports = {
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   projects: [
     { ...shared, displayName: "constructs", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: slow },
-    { ...shared, displayName: "terraform", testMatch: slow, globalSetup: "<rootDir>/__tests__/support/terraform-setup.js" },
+    { ...shared, displayName: "terraform", testMatch: slow, setupFilesAfterEnv: [...shared.setupFilesAfterEnv, "<rootDir>/__tests__/support/terraform-each.js"], globalSetup: "<rootDir>/__tests__/support/terraform-setup.js" },
   ],
 };

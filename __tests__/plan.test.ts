@@ -8,8 +8,8 @@ import { synthesize } from "../src/synth";
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import type { PlanJson } from "../src/review/plan";
 import { terraformEnv } from "../src/terraform/config";
-import { planStack, planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
-import { POOL_ENV, closeProviderPools, providersFor } from "../src/terraform/provider-pool";
+import { planEach, planStack, planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
+import { POOL_ENV, providersFor } from "../src/terraform/provider-pool";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -82,7 +82,7 @@ const EC2_STAGES = ["alb", "autoscaling"] as const;
 /** Planned creations per resource type, per stage, with the lesson's settings. */
 const EXPECTED: Record<StageName, Record<string, number>> = { "vpc-only": network, db, fargate, alb, autoscaling };
 
-/** Variants planned as more modules of the same run (names without hyphens: "<variant>-<stage>" is split at the first). */
+/** Variants planned beside the lesson (names without hyphens: "<variant>-<stage>" is split at the first). */
 const VARIANTS: Array<{ variant: string; stage: StageName; input: SettingsInput }> = [
   { variant: "nat", stage: "vpc-only", input: { network: { nat: "perAz" } } },
   { variant: "two", stage: "autoscaling", input: TWO_SERVICES },
@@ -119,14 +119,16 @@ function moduleAsOwnFolder(shown: Shown, module: string) {
 describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   let workDir: string;
   let env: NodeJS.ProcessEnv;
-  const plans = new Map<string, StagePlan>();
-  const plan = (stage: StageName, variant = "lesson") => plans.get(`${variant}/${stage}`) as StagePlan;
-  // Every module shares one plan file; `terraform show -json` of it runs once, for the tests that read values.
+  // Every stack planned the fast way (planEach: a folder of its own, a provider lent from the pool), by
+  // "<variant>/<stage>", with its plan read whole
+  const plans = new Map<string, StagePlan & { shown: string }>();
+  const plan = (stage: StageName, variant = "lesson") => plans.get(`${variant}/${stage}`) as StagePlan & { shown: string };
+  const shownOf = <T>(stage: StageName, variant = "lesson") => JSON.parse(plan(stage, variant).shown) as T;
+  // The plain way: the lesson's stages as modules of one root, each with a provider of its own; its show -json
+  // runs once, for the comparison. And alb in a folder of its own, planned and shown by plain Terraform.
+  let plainTogether: Record<string, StagePlan>;
   let shown: Promise<string> | undefined;
-  const shownPlan = () => (shown ??= showPlan(plan("db").planFile, env));
-  // The fast way: each lesson stage in a folder of its own, planned and shown through providers lent from the
-  // pool; and alb in a folder of its own, planned and shown by plain Terraform
-  const fast = new Map<StageName, string>();
+  const shownPlain = () => (shown ??= showPlan(plainTogether["lesson-db"].planFile, env));
   const pooled = new Map<StageName, boolean>();
   let plainAlb = "";
 
@@ -151,42 +153,37 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     ec2.synth();
     await synthesize({ outdir: join(workDir, "ec2"), hcl: true }, (app) => new WorkshopStage(app, "autoscaling", { settings: ec2Settings, offline: true }));
     env = terraformEnv(workDir, { offline: true });
-    // WHEN every stack is planned (plan validates), all in one Terraform run
-    const stacks = Object.fromEntries([
-      ...STAGE_NAMES.map((stage) => [`lesson-${stage}`, join(workDir, "lesson", "stacks", stage)]),
-      ...VARIANTS.map(({ variant, stage }) => [`${variant}-${stage}`, join(workDir, variant, "stacks", stage)]),
-      ...EC2_STAGES.map((stage) => [`ec2-${stage}`, join(workDir, "ec2", "stacks", stage)]),
-    ]);
+    // WHEN every stack is planned the fast way (plan validates), each in a folder of its own
     const copy = (way: string, stage: StageName) => {
       const dir = join(workDir, way, stage);
       cpSync(join(workDir, "lesson", "stacks", stage), dir, { recursive: true });
       return dir;
     };
-    // AND each lesson stage planned the fast way, and alb plainly in a folder of its own
+    const stacks = Object.fromEntries([
+      ...STAGE_NAMES.map((stage) => [`lesson-${stage}`, copy("fast", stage)]),
+      ...VARIANTS.map(({ variant, stage }) => [`${variant}-${stage}`, join(workDir, variant, "stacks", stage)]),
+      ...EC2_STAGES.map((stage) => [`ec2-${stage}`, join(workDir, "ec2", "stacks", stage)]),
+    ]);
+    for (const stage of STAGE_NAMES) pooled.set(stage, providersFor(stacks[`lesson-${stage}`], env) !== undefined);
+    // AND the lesson's stages plainly, as modules of one root, and alb plainly in a folder of its own
     const plainEnv = { ...env, [POOL_ENV]: "off" };
+    const lessonStacks = Object.fromEntries(STAGE_NAMES.map((stage) => [`lesson-${stage}`, join(workDir, "lesson", "stacks", stage)]));
     const [results] = await Promise.all([
-      planTogether(stacks, join(workDir, "root"), env),
-      ...STAGE_NAMES.map(async (stage) => {
-        const dir = copy("fast", stage);
-        pooled.set(stage, providersFor(dir, env) !== undefined);
-        fast.set(stage, await showPlan((await planStack(dir, env)).planFile, env));
-      }),
+      planEach(stacks, env),
+      planTogether(lessonStacks, join(workDir, "root"), plainEnv).then((together) => (plainTogether = together)),
       (async () => (plainAlb = await showPlan((await planStack(copy("plain", "alb"), plainEnv)).planFile, plainEnv)))(),
     ]);
     for (const [name, result] of Object.entries(results)) plans.set(name.replace("-", "/"), result);
   });
 
-  afterAll(async () => {
-    await closeProviderPools();
-    rmSync(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
   test.each([...STAGE_NAMES])("%s planned the fast way (a lent provider, the stage's types of schema) equals plain Terraform's plan of it", async (stage) => {
     // THEN the pool served it (the test machine has the mirror), and every change and planned value is the
     // same as in the plain run of every stage as a module, each with a provider of its own
     expect(pooled.get(stage)).toBe(true);
-    const own = comparable(fast.get(stage) as string) as unknown as Shown;
-    const plain = moduleAsOwnFolder(JSON.parse(await shownPlan()) as Shown, `lesson-${stage}`);
+    const own = comparable(plan(stage).shown) as unknown as Shown;
+    const plain = moduleAsOwnFolder(JSON.parse(await shownPlain()) as Shown, `lesson-${stage}`);
     expect(own.resource_changes).toHaveLength(Object.values(EXPECTED[stage]).reduce((a, b) => a + b, 0));
     expect(own.resource_changes).toEqual(plain.resource_changes);
     expect(own.planned_values.root_module.resources).toEqual(plain.resources);
@@ -196,18 +193,19 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   });
 
   test("alb planned the fast way equals a plain terraform plan of its own folder, the whole show -json", () => {
-    expect(comparable(fast.get("alb") as string)).toEqual(comparable(plainAlb));
+    expect(comparable(plan("alb").shown)).toEqual(comparable(plainAlb));
   });
 
   test.each(Object.keys(EXPECTED) as StageName[])("%s: validates and plans exactly the lesson's resources", (stage) => {
-    // THEN the plan creates exactly these, and changes or deletes nothing
+    // THEN the plan creates exactly these, and changes or deletes nothing, planned plainly too
     const result = plan(stage);
     expect(result.counts).toEqual(EXPECTED[stage]);
+    expect(plainTogether[`lesson-${stage}`].counts).toEqual(EXPECTED[stage]);
     expect([...new Set(Object.values(result.actions))]).toEqual(["create"]);
   });
 
   test("the db plan never holds a password value", async () => {
-    const text = await shownPlan();
+    const text = plan("db").shown;
     expect(text).toMatch(/"manage_master_user_password":true/);
     expect(text).not.toMatch(/"password":"[^"]/);
   });
@@ -241,10 +239,8 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
       readonly type: string;
       readonly values: Record<string, unknown>;
     }
-    const modules = (JSON.parse(await shownPlan()) as { planned_values: { root_module: { child_modules: Array<{ address: string; resources: Planned[] }> } } })
-      .planned_values.root_module.child_modules;
     for (const stage of EC2_STAGES) {
-      const resources = modules.find((m) => m.address === `module.ec2-${stage}`)?.resources ?? [];
+      const { resources } = shownOf<{ planned_values: { root_module: { resources: Planned[] } } }>(stage, "ec2").planned_values.root_module;
       // (the stage's other launch template is the jump host's)
       const template = resources.find((r) => r.type === "aws_launch_template" && r.values.name === `workshop-${stage}-instances`)?.values ?? {};
       expect(template.image_id).toBe("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
@@ -276,11 +272,13 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   });
 
   test("the review's cost prices each interface endpoint in its 3 zones and the jump host's hours and address, to compare with NAT", async () => {
-    // GIVEN the plan's values, priced with the eu-west-1 table
-    const { lines } = cost(JSON.parse(await shownPlan()) as PlanJson, "eu-west-1");
+    // GIVEN the plans' values, priced with the eu-west-1 table
     const eu = PRICES["eu-west-1"];
     const monthly = (hourly: number) => Math.round(hourly * HOURS_PER_MONTH * 100) / 100;
-    const of = (module: string) => lines.filter((l) => l.address.startsWith(`module.${module}.`)).map(({ item, monthly }) => ({ item, monthly }));
+    const of = (stack: string) => {
+      const [variant, stage] = stack.split(/-(.*)/) as [string, StageName];
+      return cost(shownOf<PlanJson>(stage, variant), "eu-west-1").lines.map(({ item, monthly }) => ({ item, monthly }));
+    };
     // THEN alb with endpoints pays 7 endpoints x 3 zones, and its private jump host has no public address
     const endpoints = of("endpoints-alb").filter((l) => l.item.startsWith("VPC interface endpoint"));
     expect(endpoints.map((l) => l.item).sort()).toEqual(

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { TerraformError } from "../common/errors";
-import { runWithProviders } from "./provider-pool";
+import { providersFor, runWithProviders } from "./provider-pool";
 import { runTerraform, terraform } from "./run";
 
 /** One line of `terraform plan -json` (the machine-readable UI) that this project reads. */
@@ -90,28 +90,34 @@ function stagePlan(changes: PlannedChange[], outputs: string[], planFile: string
 
 /**
  * A root configuration in `rootDir` whose modules are the stack folders (JSON or HCL), with each stack's
- * outputs passed up as "<stack>__<output>" when `outputs` is set (JSON stacks only: an HCL stack's outputs stay in it).
+ * outputs passed up as "<stack>__<output>" (JSON stacks only: an HCL stack's outputs stay in it).
  */
-function writeModuleRoot(stacks: Readonly<Record<string, string>>, rootDir: string, outputs: boolean): void {
+function writeModuleRoot(stacks: Readonly<Record<string, string>>, rootDir: string): void {
   mkdirSync(rootDir, { recursive: true });
   const module: Record<string, { source: string }> = {};
   const output: Record<string, { value: string; sensitive?: boolean }> = {};
   for (const [name, dir] of Object.entries(stacks)) {
     module[name] = { source: `./${relative(rootDir, dir)}` };
-    if (!outputs || !existsSync(join(dir, "cdk.tf.json"))) continue;
+    if (!existsSync(join(dir, "cdk.tf.json"))) continue;
     const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { output?: Record<string, { sensitive?: boolean }> };
     for (const [id, { sensitive }] of Object.entries(json.output ?? {})) {
       output[`${name}__${id}`] = { value: `\${module.${name}.${id}}`, ...(sensitive && { sensitive }) };
     }
   }
-  writeFileSync(join(rootDir, "main.tf.json"), JSON.stringify(outputs ? { module, output } : { module }, null, 2));
+  writeFileSync(join(rootDir, "main.tf.json"), JSON.stringify({ module, output }, null, 2));
 }
 
-/** `terraform validate` of several stack folders (JSON or HCL) in one run, as modules of a scratch root. */
-export async function validateTogether(stacks: Readonly<Record<string, string>>, rootDir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  writeModuleRoot(stacks, rootDir, false);
-  await terraform(["init", "-input=false", "-backend=false"], { cwd: rootDir, env });
-  return terraform(["validate"], { cwd: rootDir, env });
+/**
+ * `terraform validate` of each stack folder (JSON or HCL). Where the provider pool serves, validate needs no
+ * init (a reattached provider is not installed); elsewhere a folder never initialized gets `init -backend=false`.
+ */
+export function validateEach(stackDirs: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  return Promise.all(
+    stackDirs.map(async (dir) => {
+      if (!providersFor(dir, env) && !existsSync(join(dir, ".terraform"))) await terraform(["init", "-input=false", "-backend=false"], { cwd: dir, env });
+      return terraform(["validate"], { cwd: dir, env }, runWithProviders);
+    }),
+  );
 }
 
 /**
@@ -122,7 +128,7 @@ export async function validateTogether(stacks: Readonly<Record<string, string>>,
  * planStack gives them.
  */
 export async function planTogether(stacks: Readonly<Record<string, string>>, rootDir: string, env: NodeJS.ProcessEnv): Promise<Record<string, StagePlan>> {
-  writeModuleRoot(stacks, rootDir, true);
+  writeModuleRoot(stacks, rootDir);
   const together = await planStack(rootDir, env);
   return Object.fromEntries(
     Object.keys(stacks).map((name) => {

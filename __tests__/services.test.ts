@@ -55,9 +55,30 @@ describe("path patterns overlap when one request could match both", () => {
     ["/api/*", "/app/*", false],
     ["/v1/*", "/v2/*", false],
     ["/a?c", "/abd", false],
+    ["/a*", "*b/", true],
+    ["/a*x", "/b*x", false],
+    ["*/a", "*/b", false],
   ])("%s and %s: %s", (a, b, expected) => {
     expect(patternsOverlap(a, b)).toBe(expected);
     expect(patternsOverlap(b, a)).toBe(expected);
+  });
+
+  test("agrees with a search for a path both match, for every pair of short patterns", () => {
+    // GIVEN every pattern of up to 3 characters from "a", "/", "*" and "?"
+    const symbols = ["a", "/", "*", "?"];
+    const patterns = [""];
+    for (let length = 1; length <= 3; length++) patterns.push(...patterns.filter((p) => p.length === length - 1).flatMap((p) => symbols.map((s) => p + s)));
+    // AND every path of up to 6 characters from "a", "/" and "x" (a witness is never longer than both patterns)
+    const paths = [""];
+    for (let length = 1; length <= 6; length++) paths.push(...paths.filter((p) => p.length === length - 1).flatMap((p) => ["a", "/", "x"].map((s) => p + s)));
+    const regex = (pattern: string) => new RegExp(`^${pattern.replace(/[/]/g, "\\/").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const matches = new Map(patterns.map((p) => [p, paths.filter((path) => regex(p).test(path))]));
+    // THEN two patterns overlap exactly when some path matches both
+    const wrong = patterns.flatMap((a) =>
+      patterns.filter((b) => patternsOverlap(a, b) !== (matches.get(a) as string[]).some((path) => (matches.get(b) as string[]).includes(path))).map((b) => `${a} ${b}`),
+    );
+    expect(patterns).toHaveLength(85);
+    expect(wrong).toEqual([]);
   });
 });
 

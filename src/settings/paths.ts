@@ -24,6 +24,9 @@ export function derivedPriority(name: string): number {
  * "/api/*" and "/api/v1/*" overlap; "/api/*" and "/app/*" do not.
  */
 export function patternsOverlap(a: string, b: string): boolean {
+  // A path that matches both starts with the literal text of each before its first wildcard, and ends with
+  // the literal text of each after its last: where those disagree (most pairs of services), nothing does.
+  if (!literalEndsAgree(a, b) || !literalEndsAgree(reversed(a), reversed(b))) return false;
   const seen = new Map<string, boolean>();
   const meet = (i: number, j: number): boolean => {
     const key = `${i},${j}`;
@@ -40,6 +43,17 @@ export function patternsOverlap(a: string, b: string): boolean {
     return result;
   };
   return meet(0, 0);
+}
+
+const reversed = (text: string) => [...text].reverse().join("");
+
+/** True when the literal starts of two patterns (up to the first "*" or "?") agree as far as both go. */
+function literalEndsAgree(a: string, b: string): boolean {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    if (a[i] === "*" || a[i] === "?" || b[i] === "*" || b[i] === "?") return true;
+    if (a[i] !== b[i]) return false;
+  }
+  return true;
 }
 
 /** The path patterns of each entry of the services list, with where they stand in the settings. */

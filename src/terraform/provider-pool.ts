@@ -91,8 +91,12 @@ export class ProviderPool {
   }
 }
 
+let cores: number | undefined;
+/** The machine's cores, read once (os.cpus() reads /proc each time, and every offline run asks). */
+const coreCount = () => (cores ??= cpus().length);
+
 /** Pool size from WORKSHOP_PROVIDER_POOL: 0 for "off". */
-export function poolSize(env: NodeJS.ProcessEnv, cores = cpus().length): number {
+export function poolSize(env: NodeJS.ProcessEnv, cores = coreCount()): number {
   const value = env[POOL_ENV];
   if (value === undefined || value === "") return Math.min(4, Math.max(2, cores));
   if (value === "off" || value === "0") return 0;

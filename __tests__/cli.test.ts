@@ -12,6 +12,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { STAGE_NAMES } from "../src/stages";
 import { terraformEnv } from "../src/terraform/config";
 import { validateEach } from "../src/terraform/plan";
+import { POOL_ENV, providersFor } from "../src/terraform/provider-pool";
 import { terraform } from "../src/terraform/run";
 import { describeWithTerraform } from "./support/terraform";
 import { PROVIDER_PROCESS, childrenOf, isRunning, pluginSockets, startNode, waitUntil, type NodeChild } from "./support/providers";
@@ -223,6 +224,28 @@ describeWithTerraform("one format per stack folder, the cdktf CLI, and offline d
     expect(result.status).toBe(0);
     expect(terraformFiles("cdktf.hcl")).toEqual(STAGE_NAMES.map(() => ["cdk.tf"]));
     await validate("cdktf.hcl");
+  });
+
+  test("validateEach refuses a wrong value with the provider pool and without it; without it, it initializes the folder first", async () => {
+    // GIVEN the HCL of vpc-only in a folder never initialized, and one copy with a CIDR the provider refuses
+    const plainEnv = { ...env(), [POOL_ENV]: "off" };
+    const folder = (name: string, edit = (text: string) => text) => {
+      const dir = join(project, "plain-validate", name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "cdk.tf"), edit(readFileSync(join(stackDir("vpc-only", "cdktf.hcl"), "cdk.tf"), "utf8")));
+      return dir;
+    };
+    const good = folder("good");
+    const bad = folder("bad", (text) => text.replace(/(cidr_block\s+=\s+)"10\.0\.0\.0\/16"/, '$1"10.0.0.0/33"'));
+    expect(readFileSync(join(bad, "cdk.tf"), "utf8")).toContain('"10.0.0.0/33"');
+    expect(providersFor(good, plainEnv)).toBeUndefined();
+    // WHEN each is validated THEN the good one was initialized plainly and is valid, and the bad one is refused
+    expect(await validateEach([good], plainEnv)).toEqual([expect.stringMatching(/The configuration is valid/)]);
+    expect(existsSync(join(good, ".terraform", "providers"))).toBe(true);
+    await expect(validateEach([bad], plainEnv)).rejects.toThrow(/10\.0\.0\.0\/33/);
+    // AND through the pool (a provider sending only the folder's types of schema) it is refused the same way
+    expect(providersFor(bad, env())).toBeDefined();
+    await expect(validateEach([bad], env())).rejects.toThrow(/10\.0\.0\.0\/33/);
   });
 
   test("cdktf synth through the cdktf CLI runs the same app, in plain lines without a terminal", () => {

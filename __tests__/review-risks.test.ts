@@ -176,6 +176,9 @@ describe("instances, Auto Scaling groups, load balancers and ECS services change
     expect(bigger.risks).toEqual([expect.objectContaining({ kind: "downtime", reason: expect.stringMatching(/EC2 stops the instance, changes its type and starts it/) })]);
     const arm = reviewOf(plan(change("aws_instance", instance, { ...instance, instance_type: "t4g.micro" })));
     expect(arm.risks).toEqual([expect.objectContaining({ kind: "refused", reason: expect.stringMatching(/arm64 \(Graviton\) image cannot start on an x86_64 type/) })]);
+    // (a1, the first Graviton, is arm64 too: to t4g is a stop and start)
+    const graviton = { ...instance, instance_type: "a1.large" };
+    expect(kinds(reviewOf(plan(change("aws_instance", graviton, { ...graviton, instance_type: "t4g.large" }))))).toEqual(["downtime"]);
   });
 
   test("an instance's user data without user_data_replace_on_change: stop and start, and the new script never runs", () => {

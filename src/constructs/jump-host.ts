@@ -27,6 +27,7 @@ import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { withDefaults } from "../settings/blocks";
 import { JUMP_HOST_DEFAULTS, type JumpHostSettings } from "../settings/jump-host";
 import { DATABASE_DEFAULTS } from "../settings/database";
+import { isGraviton } from "../settings/facts/instance-types";
 import type { Database } from "./database";
 import { instanceRole, SSM_CORE_POLICY_ARN } from "./iam";
 import type { StageNames } from "../common/naming";
@@ -55,14 +56,9 @@ const AL2023_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel
 // this machine could not open it, so user data falls back through the list when a name is missing.
 export const AL2023_POSTGRES_CLIENTS = ["postgresql17", "postgresql16", "postgresql15"] as const;
 
-/**
- * The CPU architecture of an instance type: Graviton families carry a "g" among the letters after the
- * generation (t4g, m7gd, c6gn, is4gen), and a1 is the first Graviton; everything else is x86_64.
- */
+/** The CPU architecture of an instance type, as the Amazon Linux 2023 image parameters name it. */
 export function architectureOf(instanceType: string): "arm64" | "x86_64" {
-  const family = instanceType.split(".")[0];
-  const attributes = /^[a-z]+\d+([a-z-]*)/.exec(family)?.[1] ?? "";
-  return family === "a1" || /g/.test(attributes.split("-")[0]) ? "arm64" : "x86_64";
+  return isGraviton(instanceType) ? "arm64" : "x86_64";
 }
 
 /** The launch template's image: the public Amazon Linux 2023 parameter for the type's architecture. */

@@ -5,6 +5,7 @@
  * allow_major_version_upgrade, multi_az), never from the settings.
  */
 import { mentions, type ChangeEntry } from "./changes";
+import { isGraviton } from "../settings/facts/instance-types";
 import { GP3_BASELINE_ENGINES, GP3_BASELINE_GIB, IN_PLACE, type Condition, type InPlaceFact } from "./aws-facts";
 import type { RiskKind } from "./kinds";
 import { managedChanges, valueAt, type PlanJson, type Values } from "./plan";
@@ -29,9 +30,6 @@ function compareVersions(a: unknown, b: unknown): number {
   return 0;
 }
 
-/** Graviton types carry a "g" after their generation: t4g, m7gd, c6gn, x2gd (but not g5 or m5zn). */
-const isArm = (type: unknown) => /^[a-z]+\d+[a-z]*g[a-z]*\./.test(String(type));
-
 /** What a condition may look up beyond the resource's own values: the VPC of a DB subnet group, by name. */
 export interface PlanContext {
   readonly subnetGroupVpc: (name: unknown) => string | undefined;
@@ -51,7 +49,7 @@ const CONDITIONS: Readonly<Record<Condition, Check>> = {
   "gp3-baseline": (a, _before, after) =>
     after.storage_type === "gp3" && GP3_BASELINE_ENGINES.includes(String(after.engine)) && Number(after.allocated_storage) < GP3_BASELINE_GIB && Number(after[a] ?? 0) > 0,
   magnetic: (a, before, after) => before[a] === "standard" || after[a] === "standard",
-  "architecture-change": (a, before, after) => isArm(before[a]) !== isArm(after[a]),
+  "architecture-change": (a, before, after) => isGraviton(String(before[a])) !== isGraviton(String(after[a])),
   "to-or-from-zero": (a, before, after) => (Number(before[a]) === 0) !== (Number(after[a]) === 0),
   "multi-az": (_a, before, after) => before.multi_az === true && after.multi_az === true,
   "same-vpc": (a, before, after, plan) => {

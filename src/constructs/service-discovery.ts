@@ -7,7 +7,7 @@
 import { Construct } from "constructs";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
-import { environmentKey, type DiscoverySettings } from "../settings/discovery";
+import { callEnvironment, type DiscoverySettings } from "../settings/discovery";
 import type { Network } from "./network";
 import type { EnvironmentVariable } from "./ecs/service";
 
@@ -56,12 +56,12 @@ export class ServiceDiscovery extends Construct {
 
   /** <NAME>_HOST, <NAME>_PORT and <NAME>_URL of a service another one calls (NAME: upper case, "-" as "_"). */
   addressOf(service: string, port: number): EnvironmentVariable[] {
-    const key = environmentKey(service);
+    const [hostName, portName, urlName] = callEnvironment(service);
     const host = this.dnsName(service);
     return [
-      { name: `${key}_HOST`, value: host },
-      { name: `${key}_PORT`, value: String(port) },
-      { name: `${key}_URL`, value: `http://${host}${port === 80 ? "" : `:${port}`}` },
+      { name: hostName, value: host },
+      { name: portName, value: String(port) },
+      { name: urlName, value: `http://${host}${port === 80 ? "" : `:${port}`}` },
     ];
   }
 }

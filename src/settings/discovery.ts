@@ -25,7 +25,7 @@ export const DISCOVERY_DEFAULTS = sectionDefaults(discoverySettings);
 export const DATABASE_ENVIRONMENT = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"] as const;
 
 /** "<NAME>" of the variables a call to `service` sets: upper case, "-" as "_". */
-export const environmentKey = (service: string): string => service.toUpperCase().replace(/-/g, "_");
+const environmentKey = (service: string): string => service.toUpperCase().replace(/-/g, "_");
 
 /** The variables a call to `service` sets. */
 export const callEnvironment = (service: string): string[] => ["HOST", "PORT", "URL"].map((part) => `${environmentKey(service)}_${part}`);

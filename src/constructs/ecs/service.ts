@@ -14,6 +14,7 @@ import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { withDefaults } from "../../settings/blocks";
+import { DATABASE_ENVIRONMENT } from "../../settings/discovery";
 import { SERVICE_DEFAULTS, type ServiceSettings } from "../../settings/service";
 import type { Database } from "../database";
 import type { Ec2CapacitySettings } from "../../settings/ec2-capacity";
@@ -163,13 +164,15 @@ export class ContainerService extends Construct {
       statements: [],
     });
 
+    // (the names the settings check for clashes with the variables of called services)
+    const [dbHost, dbPort, dbName, dbUser, dbPassword] = DATABASE_ENVIRONMENT;
     const environment: EnvironmentVariable[] = [
       ...(database
         ? [
-            { name: "DB_HOST", value: database.instance.address },
-            { name: "DB_PORT", value: String(database.port) },
-            { name: "DB_NAME", value: database.databaseName },
-            { name: "DB_USER", value: database.masterUsername },
+            { name: dbHost, value: database.instance.address },
+            { name: dbPort, value: String(database.port) },
+            { name: dbName, value: database.databaseName },
+            { name: dbUser, value: database.masterUsername },
           ]
         : []),
       ...(props.environment ?? []),
@@ -196,7 +199,7 @@ export class ContainerService extends Construct {
             options: { "awslogs-group": this.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": settings.appName },
           },
           ...(environment.length > 0 && { environment }),
-          ...(database && { secrets: [{ name: "DB_PASSWORD", valueFrom: `${database.masterPasswordSecretArn}:password::` }] }),
+          ...(database && { secrets: [{ name: dbPassword, valueFrom: `${database.masterPasswordSecretArn}:password::` }] }),
         },
       ]),
     });

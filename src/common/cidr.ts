@@ -17,21 +17,11 @@ export interface Cidr {
   readonly prefixLength: number;
 }
 
-/** Canonical form only: no leading zeros, as AWS and Terraform write CIDR blocks. */
-const OCTET = "(0|[1-9]\\d{0,2})";
-const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}\\/(0|[1-9]\\d?)$`);
-
-/** Parses "a.b.c.d/n"; returns undefined for anything else, including host bits set ("10.0.0.1/16"). */
+/** Parses "a.b.c.d/n" in canonical form (no leading zeros); returns undefined for anything else, including host bits set ("10.0.0.1/16"). */
 export function parseCidr(text: string): Cidr | undefined {
-  const match = CIDR_PATTERN.exec(text);
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  const prefixLength = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefixLength > 32) return undefined;
-  const first = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - prefixLength);
-  if (first % size !== 0) return undefined;
-  return { text, first, last: first + size - 1, prefixLength };
+  const range = parseRange(text);
+  if (range?.family !== 4) return undefined;
+  return { text, first: Number(range.first), last: Number(range.last), prefixLength: range.prefixLength };
 }
 
 export function contains(outer: Cidr, inner: Cidr): boolean {

@@ -77,3 +77,8 @@ export function block(value: unknown): Attributes | undefined {
   const first = Array.isArray(value) ? (value[0] as unknown) : value;
   return first !== null && typeof first === "object" ? (first as Attributes) : undefined;
 }
+
+/** Every element of a nested block that may repeat (rules, interfaces, actions), whether written as a list or one object. */
+export function blocks(value: unknown): Attributes[] {
+  return asList(value).map(block).filter((b): b is Attributes => b !== undefined);
+}

@@ -8,8 +8,8 @@
 // AVD-AWS-0131 enable_at_rest_encryption, AVD-AWS-0009 no_public_ip), AWS Security Hub EC2 controls (EC2.8, EC2.9, EC2.25,
 // EC2.170, EC2.181); read 2026-12-06
 import type { Rule } from "../types";
-import { asList, type Attributes, type Resource, type StackView } from "../stack-view";
-import { block, flagWhere } from "./helpers";
+import { type Attributes, type Resource, type StackView } from "../stack-view";
+import { block, blocks, flagWhere } from "./helpers";
 
 const TEMPLATE = "aws_launch_template";
 const CONFIGURATION = "aws_launch_configuration";
@@ -20,7 +20,6 @@ const INSTANCE = "aws_instance";
  * strings (associate_public_ip_address, encrypted), so the synthesized JSON holds "true".
  */
 const isTrue = (value: unknown) => value === true || value === "true";
-const blocks = (value: unknown) => asList(value).map(block).filter((b): b is Attributes => b !== undefined);
 
 /** IMDSv1 is off when session tokens are required, or when the metadata endpoint is off altogether. */
 const imdsv1Off = (options: Attributes | undefined) => options?.http_tokens === "required" || options?.http_endpoint === "disabled";

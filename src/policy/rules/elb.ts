@@ -4,14 +4,13 @@
 import type { Rule } from "../types";
 import type { Attributes, Resource, StackView } from "../stack-view";
 import { API_DEFAULT_TLS_POLICY, RECOMMENDED_TLS_POLICY, isSecurityHubTlsPolicy, lowestTlsVersion } from "./elb-tls";
-import { block, flagWhere } from "./helpers";
+import { block, blocks, flagWhere } from "./helpers";
 
 const LB = ["aws_lb", "aws_alb"];
 const LISTENER = ["aws_lb_listener", "aws_alb_listener"];
 const LISTENER_RULE = ["aws_lb_listener_rule", "aws_alb_listener_rule"];
 const TARGET_GROUP = ["aws_lb_target_group", "aws_alb_target_group"];
 const application = (attributes: Record<string, unknown>) => (attributes.load_balancer_type ?? "application") === "application";
-const actions = (value: unknown) => [value].flat().map(block).filter((a): a is Attributes => a !== undefined);
 
 /** A listener's protocol: HTTP when unset, as on an Application Load Balancer (a Gateway Load Balancer's listeners have none). */
 function protocolOf(stack: StackView, listener: Resource): string {
@@ -27,8 +26,8 @@ const redirectsToHttps = (action: Attributes) => action.type === "redirect" && b
  */
 function servesPlainHttp(stack: StackView, listener: Resource): string | false {
   if (protocolOf(stack, listener) !== "HTTP") return false;
-  if (!actions(listener.attributes.default_action).every(redirectsToHttps)) return "its default action is not a redirect to HTTPS";
-  const rule = stack.all(...LISTENER_RULE).find((r) => stack.target(r.attributes.listener_arn)?.address === listener.address && !actions(r.attributes.action).every(redirectsToHttps));
+  if (!blocks(listener.attributes.default_action).every(redirectsToHttps)) return "its default action is not a redirect to HTTPS";
+  const rule = stack.all(...LISTENER_RULE).find((r) => stack.target(r.attributes.listener_arn)?.address === listener.address && !blocks(r.attributes.action).every(redirectsToHttps));
   return rule ? `${rule.address} answers over HTTP` : false;
 }
 

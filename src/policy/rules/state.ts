@@ -2,7 +2,7 @@
 // source: checkov graph_checks/aws (S3*), resource/aws (DynamoDB*), trivy-checks checks/cloud/aws/s3 and dynamodb, AWS Security Hub S3 and DynamoDB controls; read 2026-12-06
 import type { Rule } from "../types";
 import { asList, type Attributes, type Resource, type StackView } from "../stack-view";
-import { block, flagWhere } from "./helpers";
+import { block, blocks, flagWhere } from "./helpers";
 
 export const BACKEND_ADDRESS = "terraform.backend.s3";
 
@@ -12,7 +12,6 @@ const s3Backend = (stack: StackView) => stack.backend?.s3;
 const configOf = (stack: StackView, bucket: Resource, type: string) =>
   stack.all(type).filter((config) => stack.target(config.attributes.bucket)?.address === bucket.address);
 
-const blocks = (value: unknown) => asList(value).map(block).filter((b): b is Attributes => b !== undefined);
 
 /** The default encryption a bucket declares: each rule's algorithm and key, inline or in its SSE configuration resource. */
 function defaultEncryption(stack: StackView, bucket: Resource): Attributes[] {

@@ -82,3 +82,11 @@ export function block(value: unknown): Attributes | undefined {
 export function blocks(value: unknown): Attributes[] {
   return asList(value).map(block).filter((b): b is Attributes => b !== undefined);
 }
+
+/**
+ * Terraform takes booleans of nested blocks as true or "true"; cdktf even types some of them as strings
+ * (a launch template's associate_public_ip_address and encrypted), so the synthesized JSON holds "true".
+ */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === "true";
+}

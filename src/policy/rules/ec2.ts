@@ -9,17 +9,11 @@
 // EC2.170, EC2.181); read 2026-12-06
 import type { Rule } from "../types";
 import { type Attributes, type Resource, type StackView } from "../stack-view";
-import { block, blocks, flagWhere } from "./helpers";
+import { block, blocks, flagWhere, isTrue } from "./helpers";
 
 const TEMPLATE = "aws_launch_template";
 const CONFIGURATION = "aws_launch_configuration";
 const INSTANCE = "aws_instance";
-
-/**
- * Terraform takes booleans of nested blocks as true or "true"; cdktf even types some launch template booleans as
- * strings (associate_public_ip_address, encrypted), so the synthesized JSON holds "true".
- */
-const isTrue = (value: unknown) => value === true || value === "true";
 
 /** IMDSv1 is off when session tokens are required, or when the metadata endpoint is off altogether. */
 const imdsv1Off = (options: Attributes | undefined) => options?.http_tokens === "required" || options?.http_endpoint === "disabled";

@@ -2,7 +2,7 @@
 import { isWorld } from "../../common/cidr";
 import type { Flag } from "../types";
 import type { Resource, StackView } from "../stack-view";
-export { block, blocks } from "../stack-view";
+export { block, blocks, isTrue } from "../stack-view";
 
 /**
  * Flags every resource of `types` for which `broken` returns true or a detail string.

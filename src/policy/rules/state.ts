@@ -2,7 +2,7 @@
 // source: checkov graph_checks/aws (S3*), resource/aws (DynamoDB*), trivy-checks checks/cloud/aws/s3 and dynamodb, AWS Security Hub S3 and DynamoDB controls; read 2026-12-06
 import type { Rule } from "../types";
 import { asList, type Attributes, type Resource, type StackView } from "../stack-view";
-import { block, blocks, flagWhere } from "./helpers";
+import { block, blocks, flagWhere, isTrue } from "./helpers";
 
 export const BACKEND_ADDRESS = "terraform.backend.s3";
 
@@ -200,7 +200,7 @@ export const STATE_RULES: Rule[] = [
       flagWhere(stack, "aws_dynamodb_table", (table) => {
         const encryption = block(table.attributes.server_side_encryption);
         const key = encryption?.kms_key_arn;
-        return !(encryption?.enabled === true || encryption?.enabled === "true") || typeof key !== "string" || key === "" || key === "alias/aws/dynamodb";
+        return !isTrue(encryption?.enabled) || typeof key !== "string" || key === "" || key === "alias/aws/dynamodb";
       }),
   },
 ];

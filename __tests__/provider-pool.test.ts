@@ -1,14 +1,18 @@
 /**
  * The pieces of the provider pool that need no Terraform: lending (one run per provider, never two at once),
- * which folders may use it, the provider's reattach line, and the schema filter on protobuf bytes.
+ * which folders may use it, the provider's reattach line, the schema filter on protobuf bytes, and the kept schema
+ * (a gRPC provider stand-in on a unix socket).
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import * as http2 from "node:http2";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MIRROR_ENV, OFFLINE_ENV } from "../src/terraform/config";
 import { POOL_ENV, ProviderPool, mirrorBinary, poolSize, providerUse, providersFor, terraformPlatform } from "../src/terraform/provider-pool";
 import { parseReattachLine, type RunningProvider } from "../src/terraform/provider-process";
-import { filterSchema } from "../src/terraform/schema-proxy";
+import { schemaCache } from "../src/terraform/schema-cache";
+import { filterSchema, startSchemaProxy } from "../src/terraform/schema-proxy";
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "workshop-pool-"))));
@@ -232,5 +236,105 @@ describe("the schema filter", () => {
 
   test("a wire type it does not expect is an error, not a guess", () => {
     expect(() => filterSchema(Buffer.from([(2 << 3) | 3]), new Set())).toThrow(/wire type 3 is not expected/);
+  });
+});
+
+describe("the kept schema", () => {
+  const GET_SCHEMA = "/tfplugin5.Provider/GetSchema";
+  const frame = (message: Buffer) => {
+    const head = Buffer.alloc(5);
+    head.writeUInt32BE(message.length, 1);
+    return Buffer.concat([head, message]);
+  };
+
+  /** A provider stand-in on a unix socket that answers GetSchema with `schema` and counts how often it was asked. */
+  async function schemaServer(socket: string, schema: Buffer) {
+    const server = http2.createServer();
+    const asked = { count: 0 };
+    server.on("stream", (stream, headers) => {
+      if (headers[":path"] !== GET_SCHEMA) return stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      asked.count++;
+      stream.resume();
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(frame(schema));
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    return { asked, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  /** Terraform's GetSchema call through a proxy: the message it gets. */
+  function getSchema(socket: string): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const client = http2.connect("http://proxy", { createConnection: () => connect(socket) });
+      const call = client.request({ ":method": "POST", ":path": GET_SCHEMA, "content-type": "application/grpc" });
+      const chunks: Buffer[] = [];
+      call.on("data", (chunk: Buffer) => chunks.push(chunk));
+      call.on("error", reject);
+      call.on("close", () => {
+        client.close();
+        resolve(Buffer.concat(chunks).subarray(5));
+      });
+      call.end(frame(Buffer.alloc(0)));
+    });
+  }
+
+  test("the first provider of a binary is asked for its schema; the next ones, in this process or another, are not", async () => {
+    // GIVEN a provider binary and a provider that answers with its schema
+    const binary = join(dir, "terraform-provider-aws_v5.100.0_x5");
+    writeFileSync(binary, "#!/bin/sh\n", { mode: 0o755 });
+    const schema = Buffer.from("a whole schema ".repeat(1000));
+    const provider = await schemaServer(join(dir, "provider.sock"), schema);
+    const store = join(dir, "store");
+    try {
+      // WHEN two proxies of the same binary answer GetSchema, one after the other
+      for (const name of ["one", "two"]) {
+        const proxy = await startSchemaProxy(join(dir, "provider.sock"), join(dir, `${name}.sock`), schemaCache(binary, store));
+        try {
+          // THEN both answer with the provider's schema
+          expect(await getSchema(proxy.socket)).toEqual(schema);
+        } finally {
+          await proxy.close();
+        }
+      }
+      // AND the provider was asked once; the answer is kept in one file
+      expect(provider.asked.count).toBe(1);
+      expect(readdirSync(store)).toHaveLength(1);
+      // AND another process (a fresh module) reads it from the file
+      jest.isolateModules(() => {
+        const fresh = require("../src/terraform/schema-cache") as typeof import("../src/terraform/schema-cache");
+        expect(fresh.schemaCache(binary, store)?.load()?.message).toEqual(schema);
+      });
+    } finally {
+      await provider.close();
+    }
+  });
+
+  test("another build of the binary, or a file it cannot read, is a miss; a binary it cannot see has no cache", () => {
+    const binary = join(dir, "terraform-provider-aws");
+    writeFileSync(binary, "one build");
+    const store = join(dir, "store");
+    const answer = { headers: { "content-type": "application/grpc" }, message: Buffer.from("schema"), trailers: { "grpc-status": "0" } };
+    schemaCache(binary, store)?.save(answer);
+    const [first] = readdirSync(store);
+    /** load() in a fresh module, as another process would. */
+    const loadAfresh = () => {
+      let loaded: unknown;
+      jest.isolateModules(() => {
+        const fresh = require("../src/terraform/schema-cache") as typeof import("../src/terraform/schema-cache");
+        loaded = fresh.schemaCache(binary, store)?.load();
+      });
+      return loaded;
+    };
+    expect(loadAfresh()).toEqual(answer);
+    // WHEN the binary is another build (same path, another modification time) THEN its answer is not there
+    utimesSync(binary, new Date(), new Date(Date.now() + 60_000));
+    expect(loadAfresh()).toBeUndefined();
+    // WHEN its file is cut short THEN it is a miss, not an error
+    schemaCache(binary, store)?.save(answer);
+    const second = readdirSync(store).find((file) => file !== first) ?? "";
+    writeFileSync(join(store, second), Buffer.from([0, 0, 9]));
+    expect(loadAfresh()).toBeUndefined();
+    expect(schemaCache(join(dir, "missing"), store)).toBeUndefined();
   });
 });

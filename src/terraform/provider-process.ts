@@ -21,6 +21,7 @@ import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { schemaCache } from "./schema-cache";
 import { startSchemaProxy, type SchemaProxy } from "./schema-proxy";
 
 /** The provider Terraform reattaches to. */
@@ -180,7 +181,7 @@ function startOnce(binary: string, baseEnv: NodeJS.ProcessEnv, timeoutMs: number
       const config = stdout.split("\n").map((line) => parseReattachLine(line)).find(Boolean)?.[AWS_PROVIDER_ADDRESS];
       if (!config || config.Addr.Network !== "unix") return;
       socket = config.Addr.String;
-      startSchemaProxy(socket, proxySocket).then((started) => {
+      startSchemaProxy(socket, proxySocket, schemaCache(binary)).then((started) => {
         proxy = started;
         if (settled) return void started.close();
         settled = true;

@@ -7,11 +7,13 @@
  * runs it again with the whole schema).
  *
  * Every other call passes through unchanged, byte for byte (gRPC over HTTP/2 without TLS, as go-plugin serves a
- * provider in debug mode). The provider's whole schema is fetched once and kept.
+ * provider in debug mode). The provider's whole schema is fetched once, and kept for the next providers of the
+ * same binary (schema-cache.ts).
  */
 import * as http2 from "node:http2";
 import { connect } from "node:net";
 import { rmSync } from "node:fs";
+import type { SchemaAnswer, SchemaCache } from "./schema-cache";
 
 const GET_SCHEMA = "/tfplugin5.Provider/GetSchema";
 /** GetProviderSchema.Response fields that map a type name to its schema (tfplugin5.proto, protocol 5.10). */
@@ -94,16 +96,10 @@ function unframe(body: Buffer): Buffer {
 type Headers = http2.IncomingHttpHeaders;
 const withoutPseudo = (headers: Headers) => Object.fromEntries(Object.entries(headers).filter(([key]) => !key.startsWith(":")));
 
-interface Answer {
-  readonly headers: Headers;
-  readonly message: Buffer;
-  readonly trailers: Headers;
-}
-
-/** Starts the proxy on `socket` for the provider listening on `upstream`. */
-export function startSchemaProxy(upstream: string, socket: string): Promise<SchemaProxy> {
+/** Starts the proxy on `socket` for the provider listening on `upstream`; `cache` keeps its whole schema. */
+export function startSchemaProxy(upstream: string, socket: string, cache?: SchemaCache): Promise<SchemaProxy> {
   let types: ReadonlySet<string> | undefined;
-  let whole: Promise<Answer> | undefined;
+  let whole: Promise<SchemaAnswer> | undefined;
   // The last answer given, for the next run of the same stack.
   let filtered: { key: string; message: Buffer } | undefined;
   let closed: Promise<void> | undefined;
@@ -125,7 +121,7 @@ export function startSchemaProxy(upstream: string, socket: string): Promise<Sche
     session.on("stream", (stream, headers) => {
       if (headers[":path"] === GET_SCHEMA) {
         stream.resume(); // the empty request
-        whole ??= ask(provider, headers);
+        whole ??= wholeSchema(provider, headers, cache);
         whole.catch(() => (whole = undefined));
         whole.then(
           (answer) => {
@@ -185,8 +181,17 @@ function pass(provider: http2.ClientHttp2Session, stream: http2.ServerHttp2Strea
   if (!stream.endAfterHeaders) stream.pipe(call);
 }
 
-/** The provider's whole GetSchema answer, read once. */
-function ask(provider: http2.ClientHttp2Session, headers: Headers): Promise<Answer> {
+/** The whole GetSchema answer of the provider's binary: kept from an earlier provider, or asked for and kept. */
+async function wholeSchema(provider: http2.ClientHttp2Session, headers: Headers, cache: SchemaCache | undefined): Promise<SchemaAnswer> {
+  const kept = cache?.load();
+  if (kept) return kept;
+  const answer = await ask(provider, headers);
+  cache?.save(answer);
+  return answer;
+}
+
+/** The provider's whole GetSchema answer. */
+function ask(provider: http2.ClientHttp2Session, headers: Headers): Promise<SchemaAnswer> {
   return new Promise((resolve, reject) => {
     const call = provider.request({ ...withoutPseudo(headers), ":method": "POST", ":path": GET_SCHEMA });
     const chunks: Buffer[] = [];

@@ -1,0 +1,84 @@
+/**
+ * A provider binary's whole GetSchema answer, kept so that only the first provider of a binary is asked for it.
+ * Building the answer (some 1,500 types) costs the AWS provider about 0.8 CPU-s, every process anew, and a test
+ * run starts dozens. The answer is a function of the binary alone, so it is kept in this process and in the
+ * project's ignored folder (.workshop/cache/get-schema), under the binary's path, size and modification time:
+ * another build of the provider is another file. A provider that is never asked is fine: the AWS provider
+ * declares its schema optional (server capability get_provider_schema_optional), as Terraform's own schema
+ * cache relies on.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { IncomingHttpHeaders } from "node:http2";
+
+/** One GetSchema answer as the provider gave it: its headers, the message, and its trailers. */
+export interface SchemaAnswer {
+  readonly headers: IncomingHttpHeaders;
+  readonly message: Buffer;
+  readonly trailers: IncomingHttpHeaders;
+}
+
+/** Where the answers of one provider binary are kept. */
+export interface SchemaCache {
+  load(): SchemaAnswer | undefined;
+  save(answer: SchemaAnswer): void;
+}
+
+/** The project's folder for kept answers (beside the transpiled sources, .workshop/cache/ts). */
+export const GET_SCHEMA_CACHE_DIR = join(__dirname, "..", "..", ".workshop", "cache", "get-schema");
+
+/** Bump when the file layout below changes. */
+const FORMAT = "1";
+const kept = new Map<string, SchemaAnswer>();
+
+/** The cache of `binary`'s answer in `dir`; none for a binary it cannot see. A file it cannot read or write is a miss. */
+export function schemaCache(binary: string, dir = GET_SCHEMA_CACHE_DIR): SchemaCache | undefined {
+  let identity: string;
+  try {
+    const path = realpathSync(binary);
+    const { size, mtimeMs } = statSync(path);
+    identity = `${FORMAT}\0${path}\0${size}\0${mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+  const file = join(dir, `${createHash("sha1").update(identity).digest("hex")}.bin`);
+  return {
+    load: () => {
+      const answer = kept.get(file) ?? read(file);
+      if (answer) kept.set(file, answer);
+      return answer;
+    },
+    save: (answer) => {
+      kept.set(file, answer);
+      write(file, answer);
+    },
+  };
+}
+
+// The file: the length of a JSON head (4 bytes, big-endian), the head ({ headers, trailers }), then the message.
+function read(file: string): SchemaAnswer | undefined {
+  try {
+    const bytes = readFileSync(file);
+    const headLength = bytes.readUInt32BE(0);
+    const head = JSON.parse(bytes.subarray(4, 4 + headLength).toString("utf8")) as Omit<SchemaAnswer, "message">;
+    return { ...head, message: bytes.subarray(4 + headLength) };
+  } catch {
+    return undefined;
+  }
+}
+
+function write(file: string, { headers, trailers, message }: SchemaAnswer): void {
+  try {
+    const head = Buffer.from(JSON.stringify({ headers, trailers }));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(head.length);
+    mkdirSync(join(file, ".."), { recursive: true });
+    // Write, then rename: a process reading at the same time never sees half a file.
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, Buffer.concat([length, head, message]));
+    renameSync(partial, file);
+  } catch {
+    // a folder that cannot be written costs the next provider one answer, nothing else
+  }
+}

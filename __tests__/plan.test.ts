@@ -8,10 +8,10 @@ import { synthesize } from "../src/synth";
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import type { PlanJson } from "../src/review/plan";
 import { terraformEnv } from "../src/terraform/config";
-import { planEach, planStack, planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
+import { planStack, planTogether, showPlan, type StagePlan } from "../src/terraform/plan";
 import { POOL_ENV, providersFor } from "../src/terraform/provider-pool";
 import { README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
-import { describeWithTerraform } from "./support/terraform";
+import { describeWithTerraform, planEachShared, type SharedPlan } from "./support/terraform";
 
 jest.setTimeout(600_000);
 
@@ -120,9 +120,10 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
   let workDir: string;
   let env: NodeJS.ProcessEnv;
   // Every stack planned the fast way (planEach: a folder of its own, a provider lent from the pool), by
-  // "<variant>/<stage>", with its plan read whole
-  const plans = new Map<string, StagePlan & { shown: string }>();
-  const plan = (stage: StageName, variant = "lesson") => plans.get(`${variant}/${stage}`) as StagePlan & { shown: string };
+  // "<variant>/<stage>", with its plan read whole; hcl-plan.test plans some of the same files, and the run
+  // plans each once
+  const plans = new Map<string, SharedPlan>();
+  const plan = (stage: StageName, variant = "lesson") => plans.get(`${variant}/${stage}`) as SharedPlan;
   const shownOf = <T>(stage: StageName, variant = "lesson") => JSON.parse(plan(stage, variant).shown) as T;
   // The plain way: the lesson's stages as modules of one root, each with a provider of its own; its show -json
   // runs once, for the comparison. And alb in a folder of its own, planned and shown by plain Terraform.
@@ -169,7 +170,7 @@ describeWithTerraform("terraform validate and plan, offline, per stage", () => {
     const plainEnv = { ...env, [POOL_ENV]: "off" };
     const lessonStacks = Object.fromEntries(STAGE_NAMES.map((stage) => [`lesson-${stage}`, join(workDir, "lesson", "stacks", stage)]));
     const [results] = await Promise.all([
-      planEach(stacks, env),
+      planEachShared(stacks, env),
       planTogether(lessonStacks, join(workDir, "root"), plainEnv).then((together) => (plainTogether = together)),
       (async () => (plainAlb = await showPlan((await planStack(copy("plain", "alb"), plainEnv)).planFile, plainEnv)))(),
     ]);

@@ -284,12 +284,14 @@ describe("the kept schema", () => {
     const binary = join(dir, "terraform-provider-aws_v5.100.0_x5");
     writeFileSync(binary, "#!/bin/sh\n", { mode: 0o755 });
     const schema = Buffer.from("a whole schema ".repeat(1000));
-    const provider = await schemaServer(join(dir, "provider.sock"), schema);
+    // (a unix socket path must stay under about 104 bytes, which a deep TMPDIR would pass)
+    const sockets = dir.length > 60 ? mkdtempSync("/tmp/workshop-sockets-") : dir;
+    const provider = await schemaServer(join(sockets, "provider.sock"), schema);
     const store = join(dir, "store");
     try {
       // WHEN two proxies of the same binary answer GetSchema, one after the other
       for (const name of ["one", "two"]) {
-        const proxy = await startSchemaProxy(join(dir, "provider.sock"), join(dir, `${name}.sock`), schemaCache(binary, store));
+        const proxy = await startSchemaProxy(join(sockets, "provider.sock"), join(sockets, `${name}.sock`), schemaCache(binary, store));
         try {
           // THEN both answer with the provider's schema
           expect(await getSchema(proxy.socket)).toEqual(schema);
@@ -307,6 +309,7 @@ describe("the kept schema", () => {
       });
     } finally {
       await provider.close();
+      if (sockets !== dir) rmSync(sockets, { recursive: true, force: true });
     }
   });
 

@@ -3,7 +3,7 @@
  * which folders may use it, the provider's reattach line, the schema filter on protobuf bytes, and the kept schema
  * (a gRPC provider stand-in on a unix socket).
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import * as http2 from "node:http2";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -333,10 +333,14 @@ describe("the kept schema", () => {
     // WHEN the binary is another build (same path, another modification time) THEN its answer is not there
     utimesSync(binary, new Date(), new Date(Date.now() + 60_000));
     expect(loadAfresh()).toBeUndefined();
-    // WHEN its file is cut short THEN it is a miss, not an error
+    // WHEN its file is cut short, or a byte of its message changes, THEN it is a miss, not an error or a wrong answer
     schemaCache(binary, store)?.save(answer);
-    const second = readdirSync(store).find((file) => file !== first) ?? "";
-    writeFileSync(join(store, second), Buffer.from([0, 0, 9]));
+    const second = join(store, readdirSync(store).find((file) => file !== first) ?? "");
+    expect(loadAfresh()).toEqual(answer);
+    const whole = readFileSync(second);
+    writeFileSync(second, Buffer.concat([whole.subarray(0, -1), Buffer.from("S")]));
+    expect(loadAfresh()).toBeUndefined();
+    writeFileSync(second, whole.subarray(0, 3));
     expect(loadAfresh()).toBeUndefined();
     expect(schemaCache(join(dir, "missing"), store)).toBeUndefined();
   });

@@ -29,7 +29,7 @@ export interface SchemaCache {
 export const GET_SCHEMA_CACHE_DIR = join(__dirname, "..", "..", ".workshop", "cache", "get-schema");
 
 /** Bump when the file layout below changes. */
-const FORMAT = "1";
+const FORMAT = "2";
 const kept = new Map<string, SchemaAnswer>();
 
 /** The cache of `binary`'s answer in `dir`; none for a binary it cannot see. A file it cannot read or write is a miss. */
@@ -56,13 +56,17 @@ export function schemaCache(binary: string, dir = GET_SCHEMA_CACHE_DIR): SchemaC
   };
 }
 
-// The file: the length of a JSON head (4 bytes, big-endian), the head ({ headers, trailers }), then the message.
+// The file: the length of a JSON head (4 bytes, big-endian), the head ({ headers, trailers, sha256 of the
+// message }), then the message. A file whose message does not match its digest is a miss, never an answer.
+const digest = (message: Buffer) => createHash("sha256").update(message).digest("hex");
+
 function read(file: string): SchemaAnswer | undefined {
   try {
     const bytes = readFileSync(file);
     const headLength = bytes.readUInt32BE(0);
-    const head = JSON.parse(bytes.subarray(4, 4 + headLength).toString("utf8")) as Omit<SchemaAnswer, "message">;
-    return { ...head, message: bytes.subarray(4 + headLength) };
+    const { headers, trailers, sha256 } = JSON.parse(bytes.subarray(4, 4 + headLength).toString("utf8")) as Omit<SchemaAnswer, "message"> & { sha256: string };
+    const message = bytes.subarray(4 + headLength);
+    return digest(message) === sha256 ? { headers, trailers, message } : undefined;
   } catch {
     return undefined;
   }
@@ -70,7 +74,7 @@ function read(file: string): SchemaAnswer | undefined {
 
 function write(file: string, { headers, trailers, message }: SchemaAnswer): void {
   try {
-    const head = Buffer.from(JSON.stringify({ headers, trailers }));
+    const head = Buffer.from(JSON.stringify({ headers, trailers, sha256: digest(message) }));
     const length = Buffer.alloc(4);
     length.writeUInt32BE(head.length);
     mkdirSync(join(file, ".."), { recursive: true });

@@ -3,7 +3,7 @@
  * (__tests__/fixtures/review/, see its README) in, review out. Small hand-made changes test single rules.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../src/common/errors";
@@ -272,18 +272,45 @@ describe("settling a prior state with a plan of the base against it", () => {
 });
 
 describe("the provider schema cache", () => {
-  test("is keyed by the provider version the stack locked, and read without running terraform", async () => {
-    // GIVEN a stack folder that locked aws 5.100.0 and a cache holding that version's schemas
+  test("is keyed by the provider version the stack locked, read without running terraform, and only for the types asked", async () => {
+    // GIVEN a stack folder that locked aws 5.100.0 and a cache holding that version's schemas, a file per type
     const dir = mkdtempSync(join(tmpdir(), "schema-cache-"));
     try {
       writeFileSync(join(dir, ".terraform.lock.hcl"), 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "5.100.0"\n}\n');
-      copyFileSync(join(fixtures, "vpc-only.schema.json"), join(dir, "aws-5.100.0.json"));
-      // WHEN the schema is asked for with no terraform on PATH
-      const schema = await providerSchema(dir, { PATH: "" }, dir);
-      // THEN it comes from the cache
+      const all = (JSON.parse(readFileSync(join(fixtures, "vpc-only.schema.json"), "utf8")) as ProviderSchema).resources;
+      mkdirSync(join(dir, "aws-5.100.0"));
+      for (const [type, schema] of Object.entries(all)) writeFileSync(join(dir, "aws-5.100.0", `${type}.json`), JSON.stringify(schema));
+      writeFileSync(join(dir, "aws-5.100.0", "complete"), "");
+      // WHEN the schemas of two types and one the provider does not have are asked for, with no terraform on PATH
+      const schema = await providerSchema(dir, { PATH: "" }, dir, ["aws_vpc", "aws_subnet", "aws_vpc", "aws_nothing"]);
+      // THEN they come from the cache: those two, as kept
       expect(schema.version).toBe("5.100.0");
-      expect(Object.keys(schema.resources)).toContain("aws_vpc");
+      expect(schema.resources).toEqual({ aws_vpc: all.aws_vpc, aws_subnet: all.aws_subnet });
       expect(lockedVersion(dir)).toBe("5.100.0");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the provider schema cache, made", () => {
+  test("terraform providers schema -json runs once: each type is kept in a file of its own, and the next review reads them", async () => {
+    // GIVEN a stack folder that requires aws 5.100.0, and a terraform that prints a schema of two types
+    const dir = mkdtempSync(join(tmpdir(), "schema-made-"));
+    try {
+      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } } }));
+      const resourceSchemas = { aws_vpc: { version: 1, block: { attributes: { id: { type: "string", computed: true } } } }, aws_subnet: { version: 0, block: {} } };
+      const printed = JSON.stringify({ provider_schemas: { "registry.terraform.io/hashicorp/aws": { resource_schemas: resourceSchemas } } });
+      mkdirSync(join(dir, "bin"));
+      writeFileSync(join(dir, "bin", "terraform"), `#!/bin/sh\ncat <<'EOF'\n${printed}\nEOF\n`, { mode: 0o755 });
+      const cache = join(dir, "cache");
+      // WHEN a review asks for one type
+      const made = await providerSchema(dir, { PATH: `${join(dir, "bin")}:/usr/bin:/bin` }, cache, ["aws_vpc"]);
+      // THEN it gets that type, and every type is kept, with the folder marked whole
+      expect(made.resources).toEqual({ aws_vpc: resourceSchemas.aws_vpc });
+      expect(readdirSync(join(cache, "aws-5.100.0")).sort()).toEqual(["aws_subnet.json", "aws_vpc.json", "complete"]);
+      // AND the next one reads the kept files, with no terraform at all
+      expect((await providerSchema(dir, { PATH: "" }, cache, ["aws_subnet"])).resources).toEqual({ aws_subnet: resourceSchemas.aws_subnet });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -97,7 +97,7 @@ export async function buildBaseState(
   const statePath = useLocalState(baseDir, stage);
   rmSync(statePath, { force: true });
   const base = await planStack(baseDir, env, { offline: true, progress, label: `${stage} (base)` });
-  const schema = await providerSchema(baseDir, env, join(options.projectDir, SCHEMA_CACHE_DIR));
+  const schema = await providerSchema(baseDir, env, join(options.projectDir, SCHEMA_CACHE_DIR), (base.json.resource_changes ?? []).map((change) => change.type));
   const config = stackConfig(baseDir);
   const { settled, ...filled } = buildPriorState({ plan: base.json, config, schema, region: planRegion(base.json) });
   let state: StateFile = filled;

@@ -281,8 +281,9 @@ describe("the provider schema cache", () => {
       mkdirSync(join(dir, "aws-5.100.0"));
       for (const [type, schema] of Object.entries(all)) writeFileSync(join(dir, "aws-5.100.0", `${type}.json`), JSON.stringify(schema));
       writeFileSync(join(dir, "aws-5.100.0", "complete"), "");
-      // WHEN the schemas of two types and one the provider does not have are asked for, with no terraform on PATH
-      const schema = await providerSchema(dir, { PATH: "" }, dir, ["aws_vpc", "aws_subnet", "aws_vpc", "aws_nothing"]);
+      // WHEN the schemas of two types, one the provider does not have and a path are asked for, with no terraform on PATH
+      writeFileSync(join(dir, "elsewhere.json"), JSON.stringify(all.aws_vpc));
+      const schema = await providerSchema(dir, { PATH: "" }, dir, ["aws_vpc", "aws_subnet", "aws_vpc", "aws_nothing", "../elsewhere"]);
       // THEN they come from the cache: those two, as kept
       expect(schema.version).toBe("5.100.0");
       expect(schema.resources).toEqual({ aws_vpc: all.aws_vpc, aws_subnet: all.aws_subnet });

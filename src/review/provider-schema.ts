@@ -67,14 +67,15 @@ export async function providerSchema(stackDir: string, env: NodeJS.ProcessEnv, c
   const resources: Record<string, ResourceSchema> = {};
   for (const type of new Set(types)) {
     const file = join(dir, `${type}.json`);
-    // (a type the provider does not have has no file, and no schema)
-    if (existsSync(file)) resources[type] = JSON.parse(readFileSync(file, "utf8")) as ResourceSchema;
+    // (a type the provider does not have has no file, and no schema; a type name is never a path)
+    if (TYPE_NAME.test(type) && existsSync(file)) resources[type] = JSON.parse(readFileSync(file, "utf8")) as ResourceSchema;
   }
   return { provider: AWS_PROVIDER, version, resources };
 }
 
 /** Written last into a version's folder: the folder holds every type. */
 const COMPLETE = "complete";
+const TYPE_NAME = /^[a-z][a-z0-9_]*$/;
 const computed = new Map<string, Promise<void>>();
 
 async function computeSchema(dir: string, stackDir: string, env: NodeJS.ProcessEnv): Promise<void> {
@@ -87,7 +88,7 @@ async function computeSchema(dir: string, stackDir: string, env: NodeJS.ProcessE
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   for (const [type, schema] of Object.entries(all.provider_schemas[AWS_PROVIDER].resource_schemas)) {
-    writeFileSync(join(partial, `${type}.json`), JSON.stringify(schema));
+    if (TYPE_NAME.test(type)) writeFileSync(join(partial, `${type}.json`), JSON.stringify(schema));
   }
   writeFileSync(join(partial, COMPLETE), "");
   try {

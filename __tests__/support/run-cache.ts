@@ -6,8 +6,9 @@
  * named by a hash of every file under src/: an edited source finds an empty folder and makes everything afresh.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
+import { writeWhole } from "../../src/common/files";
 
 const SOURCES = join(__dirname, "..", "..", "src");
 
@@ -33,12 +34,6 @@ export function runFolder(): string | undefined {
 /** The file that holds the text of `key` in `folder`. */
 const entryFile = (folder: string, key: string) => join(folder, `${createHash("sha1").update(key).digest("hex")}.json`);
 
-/** Write, then rename: a worker reading at the same time never sees half a file. */
-function store(file: string, text: string): void {
-  const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, text);
-  renameSync(partial, file);
-}
 
 /**
  * The text stored under `key` in this run, or what `make` returns, stored for the run's other files. Two files
@@ -53,7 +48,7 @@ export function sharedText(key: string, make: () => string): string {
   } catch {
     const text = make();
     mkdirSync(folder, { recursive: true });
-    store(file, text);
+    writeWhole(file, text);
     return text;
   }
 }
@@ -80,7 +75,7 @@ export async function sharedTextOnce(key: string, make: () => Promise<string>): 
       // (it may have been stored between the look above and taking the lock)
       if (existsSync(file)) return readFileSync(file, "utf8");
       const text = await make();
-      store(file, text);
+      writeWhole(file, text);
       return text;
     } finally {
       rmSync(lock, { force: true });

@@ -1,6 +1,6 @@
 /**
  * A provider binary's whole GetSchema answer, kept so that only the first provider of a binary is asked for it.
- * Building the answer (some 1,500 types) costs the AWS provider about 0.8 CPU-s, every process anew, and a test
+ * Building the answer (some 1,500 types) costs the AWS provider about 0.7 CPU-s, every process anew, and a test
  * run starts dozens. The answer is a function of the binary alone, so it is kept in this process and in the
  * project's ignored folder (.workshop/cache/get-schema), under the binary's path, size and modification time:
  * another build of the provider is another file. A provider that is never asked is fine: the AWS provider
@@ -8,9 +8,10 @@
  * cache relies on.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { IncomingHttpHeaders } from "node:http2";
+import { writeWhole } from "../common/files";
 
 /** One GetSchema answer as the provider gave it: its headers, the message, and its trailers. */
 export interface SchemaAnswer {
@@ -78,10 +79,7 @@ function write(file: string, { headers, trailers, message }: SchemaAnswer): void
     const length = Buffer.alloc(4);
     length.writeUInt32BE(head.length);
     mkdirSync(join(file, ".."), { recursive: true });
-    // Write, then rename: a process reading at the same time never sees half a file.
-    const partial = `${file}.${process.pid}`;
-    writeFileSync(partial, Buffer.concat([length, head, message]));
-    renameSync(partial, file);
+    writeWhole(file, Buffer.concat([length, head, message]));
   } catch {
     // a folder that cannot be written costs the next provider one answer, nothing else
   }

@@ -7,12 +7,11 @@
  */
 import { identities, mentions, type ChangeEntry } from "./changes";
 import { CANNOT_CHANGE_VPC, DELETE_IN_USE, NETWORK_HOLDERS } from "./aws-facts";
-import { changeKind, managedChanges, replaceOrder, type PlanJson, type ResourceChange, type Values } from "./plan";
+import { changeKind, isKept, managedChanges, replaceOrder, type PlanJson, type ResourceChange, type Values } from "./plan";
+import type { Finding } from "./kinds";
 
 /** Where a holder's network interfaces can be named besides its own values: kept resources it names. */
 const CONTAINERS = ["aws_db_subnet_group", "aws_launch_template"];
-
-const isKept = (c: ResourceChange) => ["update", "no-op"].includes(changeKind(c.change.actions));
 
 /** A resource's own names for others: its id and ARN (a DB subnet group is named by its name). */
 function namesOf(c: ResourceChange): Set<string> {
@@ -24,14 +23,14 @@ function fate(n: ResourceChange): string {
   return changeKind(n.change.actions) === "delete" ? "destroyed" : `replaced ${replaceOrder(n.change.actions)}`;
 }
 
-export function blockedApplies(plan: PlanJson, changes: readonly ChangeEntry[]): Array<{ kind: "blocked-apply"; address: string; reason: string }> {
+export function blockedApplies(plan: PlanJson, changes: readonly ChangeEntry[]): Finding<"blocked-apply">[] {
   const all = managedChanges(plan).filter((c) => c.change.before !== null);
   const removed = all.filter((c) => DELETE_IN_USE[c.type] !== undefined && ["delete", "replace"].includes(changeKind(c.change.actions)));
   if (removed.length === 0) return [];
   const vpcGoes = removed.some((c) => c.type === "aws_vpc");
   const containers = all.filter((c) => CONTAINERS.includes(c.type) && isKept(c));
   const updated = new Set(changes.filter((c) => c.kind === "update").map((c) => c.address));
-  const found: Array<{ kind: "blocked-apply"; address: string; reason: string }> = [];
+  const found: Finding<"blocked-apply">[] = [];
   for (const holder of all.filter((c) => NETWORK_HOLDERS[c.type] && isKept(c))) {
     const own = holder.change.before as Values;
     const through = containers.filter((c) => c.address !== holder.address && mentions(own, namesOf(c)));

@@ -7,7 +7,7 @@
  */
 import type { ChangeEntry } from "./changes";
 import type { Rename } from "./renames";
-import type { Risk } from "./risks";
+import { SEVERITY_ORDER, type Risk } from "./kinds";
 
 export interface RootCause {
   readonly kind: "replace" | "delete" | "update" | "rename";
@@ -18,15 +18,12 @@ export interface RootCause {
   readonly follow: string[];
 }
 
-/** Severities, most urgent first; a risk without one (or with another) comes after them. */
-export const SEVERITY_ORDER: readonly string[] = ["blocking", "needs-approval", "info"];
-
-/** A risk as the review reads it: severity and acceptance are optional, so reviews of any version read alike. */
-export type RatedRisk = Risk & { readonly severity?: string; readonly accepted?: boolean };
-
-/** The rank of a risk: by severity first, an accepted risk after the unaccepted ones of its severity. */
-export function riskRank(risk: RatedRisk): number {
-  const severity = SEVERITY_ORDER.indexOf(risk.severity ?? "");
+/**
+ * The rank of a risk: by severity first, an accepted risk after the unaccepted ones of its severity. A risk
+ * without a severity (a review.json of an older version) comes after all of them.
+ */
+export function riskRank(risk: Risk): number {
+  const severity = SEVERITY_ORDER.indexOf(risk.severity);
   return (severity < 0 ? SEVERITY_ORDER.length : severity) * 2 + (risk.accepted === true ? 1 : 0);
 }
 
@@ -47,7 +44,7 @@ function followers(root: string, changes: readonly ChangeEntry[]): string[] {
   return changes.filter((c) => reached.has(c.address)).map((c) => c.address);
 }
 
-export function rootCauses(changes: readonly ChangeEntry[], renamed: readonly Rename[], risks: readonly RatedRisk[]): RootCause[] {
+export function rootCauses(changes: readonly ChangeEntry[], renamed: readonly Rename[], risks: readonly Risk[]): RootCause[] {
   const inRename = new Set(renamed.flatMap((r) => r.resources.flatMap((p) => [p.before, p.after])));
   const roots: RootCause[] = [
     ...changes

@@ -166,7 +166,7 @@ class SideGraph {
  * One row per (source, target, port): the rules from 0.0.0.0/0 and ::/0 and the listener that lead to the same
  * port of the same target are one path from the internet. A path opened one way only keeps its own `from`.
  */
-export function mergeInternetPaths(edges: readonly Edge[]): Edge[] {
+function mergeInternetPaths(edges: readonly Edge[]): Edge[] {
   const groups = new Map<string, Edge[]>();
   for (const e of edges.filter((e) => INTERNET_SOURCES.includes(e.from))) {
     const key = `${e.to} :${e.port}`;

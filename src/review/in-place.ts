@@ -7,8 +7,8 @@
 import { mentions, type ChangeEntry } from "./changes";
 import { isGraviton } from "../settings/facts/instance-types";
 import { GP3_BASELINE_ENGINES, GP3_BASELINE_GIB, IN_PLACE, type Condition, type InPlaceFact } from "./aws-facts";
-import type { RiskKind } from "./kinds";
-import { managedChanges, valueAt, type PlanJson, type Values } from "./plan";
+import type { Finding, RiskKind } from "./kinds";
+import { isKept, managedChanges, valueAt, type PlanJson, type Values } from "./plan";
 
 /** A version as numbers: "17.4" -> [17, 4]. */
 function versionParts(version: unknown): number[] {
@@ -99,7 +99,7 @@ export function planContext(plan: PlanJson): PlanContext {
   for (const c of all.filter((r) => r.type === "aws_db_subnet_group")) {
     for (const v of [c.change.before, c.change.after]) if (typeof v?.name === "string" && typeof v.vpc_id === "string") vpcs.set(v.name, v.vpc_id);
   }
-  const keptGroups = all.filter((c) => c.type === "aws_autoscaling_group" && c.change.before !== null && !c.change.actions.includes("delete"));
+  const keptGroups = all.filter((c) => c.type === "aws_autoscaling_group" && isKept(c));
   return {
     subnetGroupVpc: (name) => (typeof name === "string" ? vpcs.get(name) : undefined),
     feedsKeptGroup: (id) => typeof id === "string" && keptGroups.some((g) => mentions(g.change.before, new Set([id]))),
@@ -111,7 +111,7 @@ function isSet(value: unknown): boolean {
 }
 
 /** The in-place risks of one updated resource: one per kind, every attribute's reason in it. */
-export function inPlaceRisks(c: ChangeEntry, before: Values, after: Values | null, plan: PlanContext): Array<{ kind: RiskKind; address: string; reason: string }> {
+export function inPlaceRisks(c: ChangeEntry, before: Values, after: Values | null, plan: PlanContext): Finding[] {
   const facts = IN_PLACE[c.type];
   if (c.kind !== "update" || !after || !facts) return [];
   const effects: Effects = { refused: [], outage: [], companion: [], deferred: [] };
@@ -120,7 +120,7 @@ export function inPlaceRisks(c: ChangeEntry, before: Values, after: Values | nul
     const fact = facts[attribute];
     if (fact) effectsOf(fact, attribute, describeChange(attribute, c), before, after, plan, effects);
   }
-  const found: Array<{ kind: RiskKind; address: string; reason: string }> = [];
+  const found: Finding[] = [];
   const add = (kind: RiskKind, reason: string) => found.push({ kind, address: c.address, reason });
   if (effects.refused.length > 0) add("refused", `AWS refuses the change, and the apply fails: ${effects.refused.join("; ")}`);
   if (effects.outage.length > 0) add("downtime", `updated in place with an outage: ${effects.outage.join("; ")}`);

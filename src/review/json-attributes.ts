@@ -15,7 +15,8 @@ export interface KeyChange {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-function parseDocument(value: unknown): Json | undefined {
+/** A string that holds a JSON object or array, parsed; undefined for anything else. */
+export function parseDocument(value: unknown): Json | undefined {
   if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return undefined;
   try {
     return JSON.parse(value) as Json;

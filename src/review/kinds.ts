@@ -20,6 +20,13 @@ export type RiskKind =
 
 export type RiskSeverity = "blocking" | "needs-approval" | "info";
 
+/** A risk as a rule finds it; its severity comes with its kind (risk() below). */
+export interface Finding<K extends RiskKind = RiskKind> {
+  readonly kind: K;
+  readonly address: string;
+  readonly reason: string;
+}
+
 export interface Risk {
   readonly kind: RiskKind;
   readonly severity: RiskSeverity;
@@ -44,9 +51,10 @@ export const RISK_KINDS: ReadonlyArray<{ readonly kind: RiskKind; readonly sever
   { kind: "deferred", severity: "info", means: "AWS applies the change later (the maintenance window); every plan shows it again until then" },
 ];
 
-const SEVERITY_ORDER: readonly RiskSeverity[] = ["blocking", "needs-approval", "info"];
+/** Severities, most urgent first. */
+export const SEVERITY_ORDER: readonly RiskSeverity[] = ["blocking", "needs-approval", "info"];
 
-export function severityOf(kind: RiskKind): RiskSeverity {
+function severityOf(kind: RiskKind): RiskSeverity {
   return RISK_KINDS.find((k) => k.kind === kind)?.severity ?? "needs-approval";
 }
 

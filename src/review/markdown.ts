@@ -3,10 +3,10 @@
  * by its length), list items wrapped so that no line grows past WIDTH, and folded sections.
  */
 import { KNOWN_AFTER_APPLY, MASKED } from "./changes";
-import type { KeyChange } from "./json-attributes";
+import { parseDocument, type KeyChange } from "./json-attributes";
 
 /** The longest line a list item gets before it wraps; tables and headings stay well under it too. */
-export const WIDTH = 160;
+const WIDTH = 160;
 
 /** What the review calls things: resources by name, ids and ARNs by the resource they point at. */
 export interface Names {
@@ -24,23 +24,13 @@ export function withNames(text: string, n: Names): string {
 
 const LONG = 60;
 
-function isDocument(text: string): boolean {
-  if (!/^\s*[[{]/.test(text)) return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A value, short: names for ids, plain words unquoted, long strings and documents by their size. */
-export function showValue(value: unknown, n: Names): string {
+function showValue(value: unknown, n: Names): string {
   if (value === MASKED || value === KNOWN_AFTER_APPLY) return value;
   if (typeof value === "string") {
     const owner = n.ids[value];
     if (owner) return labelOf(n, owner);
-    if (value.length > LONG) return isDocument(value) ? `(a JSON document, ${value.length} characters)` : `"${value.slice(0, 40)}…" (${value.length} characters)`;
+    if (value.length > LONG) return parseDocument(value) !== undefined ? `(a JSON document, ${value.length} characters)` : `"${value.slice(0, 40)}…" (${value.length} characters)`;
     return /^[\w./:*+@-]+$/.test(value) ? value : JSON.stringify(value);
   }
   if (Array.isArray(value)) {

@@ -7,8 +7,9 @@
  */
 import { PARTITIONS } from "./aws-facts";
 import { managedChanges, type PlanJson, type Values } from "./plan";
+import type { Finding } from "./kinds";
 
-export interface Location {
+interface Location {
   readonly partition?: string;
   readonly region?: string;
   readonly account?: string;
@@ -42,7 +43,7 @@ function constants(plan: PlanJson, read: (expressions: Record<string, unknown>) 
 }
 
 /** Where the AWS provider points now: its regions, and its account where the configuration pins one. */
-export function providerTarget(plan: PlanJson): { regions: string[]; accounts: string[] } {
+function providerTarget(plan: PlanJson): { regions: string[]; accounts: string[] } {
   const constant = (e: unknown) => (e as { constant_value?: unknown } | undefined)?.constant_value;
   const regions = constants(plan, (e) => constant(e.region));
   const allowed = constants(plan, (e) => constant(e.allowed_account_ids));
@@ -78,12 +79,13 @@ function listed(addresses: readonly string[]): string {
 }
 
 /** The blocking risk of a stack left behind, or nothing when the state lives where the provider points. */
-export function orphanedStack(plan: PlanJson): Array<{ kind: "orphaned-stack"; address: string; reason: string }> {
+export function orphanedStack(plan: PlanJson): Finding<"orphaned-stack">[] {
   const target = providerTarget(plan);
   const region = target.regions[0];
   if (!region) return [];
+  const prior = priorResources(plan);
   const elsewhere = new Map<string, string[]>();
-  for (const r of priorResources(plan)) {
+  for (const r of prior) {
     const at = locationOf(r.values);
     const where =
       at.partition && at.partition !== partitionOf(region)
@@ -98,7 +100,7 @@ export function orphanedStack(plan: PlanJson): Array<{ kind: "orphaned-stack"; a
   if (elsewhere.size === 0) return [];
   const here = target.accounts.length > 0 ? `${region} (account ${target.accounts.join(" or ")})` : region;
   const found = [...elsewhere.entries()].map(([where, addresses]) => `${addresses.length} in ${where} (${listed(addresses)})`).join("; ");
-  const databases = priorResources(plan)
+  const databases = prior
     .filter((r) => r.type === "aws_db_instance" && typeof r.values.identifier === "string")
     .map((r) => `the database ${String(r.values.identifier)}`);
   const data = databases.length > 0 ? `: ${databases.join(" and ")} and ${databases.length === 1 ? "its" : "their"} data stay behind` : "";

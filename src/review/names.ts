@@ -4,8 +4,8 @@
  * "VPC main", "Public subnet a", "database workshop-db-postgres", "ingress rule load-balancer/ingress-http-ipv4".
  * The ids and ARNs a plan holds (placeholders in a preview) are shown by the name of what they point at.
  */
-import type { ChangeEntry } from "./changes";
-import { managedChanges, type PlanJson, type Values } from "./plan";
+import { identities, type ChangeEntry } from "./changes";
+import { managedChanges, valueAt, type PlanJson, type Values } from "./plan";
 
 /** A word or two for each resource type the stages make; other types read as their type without "aws_". */
 const NOUNS: Readonly<Record<string, string>> = {
@@ -54,12 +54,12 @@ const NAME_PATHS: ReadonlyArray<readonly string[]> = [["tags", "Name"], ["identi
 /** A value the prior-state builder made up for what only AWS knows ("name-92e2a6fd076b6afe0"): no name. */
 const PLACEHOLDER = /^[a-z_]+-[0-9a-f]{17}$/;
 
-export function typeNoun(type: string): string {
+function typeNoun(type: string): string {
   return NOUNS[type] ?? type.replace(/^aws_/, "").replace(/_/g, " ");
 }
 
 /** The lesson's name in an address: "aws_x.load-balancer_ingress-http-ipv4_B252C782" -> "load-balancer/ingress-http-ipv4". */
-export function constructPath(address: string): string {
+function constructPath(address: string): string {
   const local = address.replace(/^(module\.[^.]+\.)*/, "");
   const name = local.slice(local.indexOf(".") + 1);
   return name.replace(/_[0-9A-F]{8}(?=$|\[)/, "").replace(/_/g, "/");
@@ -69,14 +69,14 @@ function ownName(type: string, values: Values): string | undefined {
   if (type === "aws_lb_listener" && typeof values.port === "number") return `:${values.port}`;
   if (type === "aws_route" && typeof values.destination_cidr_block === "string") return `to ${values.destination_cidr_block}`;
   for (const path of NAME_PATHS) {
-    const value = path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), values);
+    const value = valueAt(values, path);
     if (typeof value === "string" && value.length > 0 && !PLACEHOLDER.test(value)) return value;
   }
   return undefined;
 }
 
 /** "VPC main"; a name that already says what it is stands alone: "Public subnet a". */
-export function resourceLabel(type: string, address: string, values: Values | null | undefined): string {
+function resourceLabel(type: string, address: string, values: Values | null | undefined): string {
   const noun = typeNoun(type);
   const name = (values && ownName(type, values)) ?? constructPath(address);
   return name.toLowerCase().includes(noun.toLowerCase()) ? name : `${noun} ${name}`;
@@ -115,10 +115,7 @@ export function idAddresses(plan: PlanJson, changes: readonly ChangeEntry[]): Re
   const owners = new Map<string, string>();
   for (const c of managedChanges(plan)) {
     for (const values of [c.change.before, c.change.after]) {
-      for (const key of ["id", "arn"]) {
-        const v = values?.[key];
-        if (typeof v === "string" && v.length > 0 && !owners.has(v)) owners.set(v, c.address);
-      }
+      for (const v of identities(values)) if (!owners.has(v)) owners.set(v, c.address);
     }
   }
   const held = changes.flatMap((c) => (c.attributes ?? []).flatMap((a) => [...strings(a.before), ...strings(a.after)]));

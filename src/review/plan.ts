@@ -79,6 +79,9 @@ export function changeKind(actions: readonly Action[]): ChangeKind {
   return "no-op";
 }
 
+/** A resource that stays: updated in place or unchanged (neither destroyed nor replaced). */
+export const isKept = (c: ResourceChange) => ["update", "no-op"].includes(changeKind(c.change.actions));
+
 /** destroy-before-create for ["delete","create"], create-before-destroy for ["create","delete"]. */
 export function replaceOrder(actions: readonly Action[]): "destroy-before-create" | "create-before-destroy" | undefined {
   if (changeKind(actions) !== "replace") return undefined;
@@ -124,7 +127,7 @@ export function parsePlanJson(text: string, what: string): PlanJson {
 }
 
 /** The value at `path` inside `value`, or undefined. */
-export function valueAt(value: unknown, path: AttributePath): unknown {
+export function valueAt(value: unknown, path: Readonly<AttributePath>): unknown {
   return path.reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[key] : undefined), value);
 }
 

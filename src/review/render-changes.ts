@@ -60,7 +60,7 @@ function renameSubject(review: Review, root: RootCause): string {
 }
 
 /** One line of the headline. */
-export function rootLine(root: RootCause, review: Review, n: Names): string {
+function rootLine(root: RootCause, review: Review, n: Names): string {
   const change = review.changes.find((c) => c.address === root.address);
   const follow = root.follow.length > 0 ? `: ${plural(root.follow.length, "resource")} ${root.follow.length === 1 ? "follows" : "follow"}` : "";
   if (root.kind === "rename" && root.rename) {

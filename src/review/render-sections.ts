@@ -2,8 +2,9 @@
  * The sections of review.md after the headline: the risks grouped per resource, exposure, IAM, cost and policy.
  * A section the change does not touch is folded to one line (exposure, cost, waivers) or left out (IAM).
  */
-import { causeOf, riskRank, type RatedRisk } from "./causes";
+import { causeOf, riskRank } from "./causes";
 import type { ChangeEntry } from "./changes";
+import type { Risk } from "./kinds";
 import { edgeKey, type Edge } from "./exposure";
 import { clip, details, item, labelOf, plural, table, withNames, type Names } from "./markdown";
 import { replaceCause } from "./render-changes";
@@ -34,15 +35,15 @@ function reasonText(reason: string, n: Names): string {
 /** One entry per resource with every reason, by severity, then by root cause, then as the risks are listed. */
 export function risksSection(review: Review, n: Names): string[] {
   if (review.risks.length === 0) return [];
-  const risks = review.risks as RatedRisk[];
+  const risks = review.risks;
   const cause = causeOf(review.causes);
-  const entries = new Map<string, { risks: RatedRisk[]; first: number }>();
+  const entries = new Map<string, { risks: Risk[]; first: number }>();
   risks.forEach((r, i) => {
     const entry = entries.get(r.address) ?? { risks: [], first: i };
     entry.risks.push(r);
     entries.set(r.address, entry);
   });
-  const rank = (e: { risks: RatedRisk[] }) => Math.min(...e.risks.map(riskRank));
+  const rank = (e: { risks: Risk[] }) => Math.min(...e.risks.map(riskRank));
   // Within a root cause, the root itself first.
   const roots = new Set(review.causes.map((c) => c.address));
   const sorted = [...entries.entries()].sort(

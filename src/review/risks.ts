@@ -12,14 +12,11 @@ import type { Edge } from "./exposure";
 import type { RoleChange } from "./iam";
 import { blockedApplies } from "./blocked";
 import { inPlaceRisks, planContext } from "./in-place";
-import { bySeverity, risk, type Risk } from "./kinds";
+import { bySeverity, risk, type Finding, type Risk } from "./kinds";
 import { orphanedStack } from "./moves";
-import { managedChanges, type PlanJson, type Values } from "./plan";
+import { managedChanges, type PlanJson, type ResourceChange, type Values } from "./plan";
 
-export type { Risk, RiskKind } from "./kinds";
 
-/** A risk as a rule finds it; its severity comes with its kind. */
-type Finding = Pick<Risk, "kind" | "address" | "reason">;
 
 /**
  * What is lost when a resource of these types is destroyed (by a destroy or a replacement). A function of the
@@ -79,7 +76,7 @@ function dataLoss(c: ChangeEntry, before: Values): Finding | undefined {
 }
 
 /** Why a resource is replaced, in words. */
-export function describeCause(c: ChangeEntry): string {
+function describeCause(c: ChangeEntry): string {
   const forced = (c.replacePaths ?? []).filter((p) => p.length > 0);
   const changed = new Map((c.attributes ?? []).map((a) => [a.path, a]));
   const parts = forced.map((path) => {
@@ -90,7 +87,7 @@ export function describeCause(c: ChangeEntry): string {
   return `${parts.join(", ")} cannot change in place`;
 }
 
-export function show(value: unknown): string {
+function show(value: unknown): string {
   return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
 }
 
@@ -125,7 +122,7 @@ function downtime(c: ChangeEntry, changes: readonly ChangeEntry[]): Finding | un
  * other (an address moved without a moved block). A destroy-before-create replacement never collides: its
  * downtime is its risk.
  */
-function nameCollision(c: ChangeEntry, before: Values, after: Values | null, plan: PlanJson): Finding | undefined {
+function nameCollision(c: ChangeEntry, before: Values, after: Values | null, managed: readonly ResourceChange[]): Finding | undefined {
   const attribute = FIXED_NAMES[c.type];
   const oldName = attribute ? before[attribute] : undefined;
   if (typeof oldName !== "string") return undefined;
@@ -137,7 +134,7 @@ function nameCollision(c: ChangeEntry, before: Values, after: Values | null, pla
     };
   }
   if (c.kind !== "delete") return undefined;
-  const taker = managedChanges(plan).find(
+  const taker = managed.find(
     (o) => o.address !== c.address && o.type === c.type && o.change.actions.includes("create") && o.change.after?.[attribute] === oldName,
   );
   if (!taker) return undefined;
@@ -160,7 +157,7 @@ export interface RiskInput {
 }
 
 /** A rise of the monthly estimate smaller than this is noise, not a risk. */
-export const COST_RISE_USD = 1;
+const COST_RISE_USD = 1;
 
 function costRise(cost: Cost | undefined, bothRun: boolean): Finding[] {
   if (cost?.monthly == null || cost.monthlyBefore == null) return [];
@@ -181,7 +178,8 @@ function costRise(cost: Cost | undefined, bothRun: boolean): Finding[] {
 
 /** Every risk of the change, most serious first (by severity, then kind), then in plan order. */
 export function risks({ plan, changes, newInternetPaths, iam, cost }: RiskInput): Risk[] {
-  const values = new Map(managedChanges(plan).map((c) => [c.address, c.change]));
+  const managed = managedChanges(plan);
+  const values = new Map(managed.map((c) => [c.address, c.change]));
   const orphaned = orphanedStack(plan);
   const context = planContext(plan);
   const found: Finding[] = [...orphaned];
@@ -191,7 +189,7 @@ export function risks({ plan, changes, newInternetPaths, iam, cost }: RiskInput)
     const before = values.get(c.address)?.before;
     const after = values.get(c.address)?.after ?? null;
     if (!before) continue;
-    for (const r of [dataLoss(c, before), downtime(c, changes), nameCollision(c, before, after, plan)]) if (r) found.push(r);
+    for (const r of [dataLoss(c, before), downtime(c, changes), nameCollision(c, before, after, managed)]) if (r) found.push(r);
     found.push(...inPlaceRisks(c, before, after, context));
   }
   for (const edge of newInternetPaths) {

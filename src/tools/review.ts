@@ -40,14 +40,13 @@ const FLAGS_WITH_VALUE = ["--plan", "--base", "--base-settings", "--base-stage",
 export function parseAccept(value: string | undefined): RiskKind[] {
   if (value === undefined) return [];
   const kinds = value.split(",").map((k) => k.trim()).filter(Boolean);
+  const allowed = `kinds it takes: ${ACCEPTABLE_KINDS.join(", ")}`;
   for (const kind of kinds) {
     const known = RISK_KINDS.find((k) => k.kind === kind);
-    if (!known) throw new UserError(`--accept: "${kind}" is not a risk kind; kinds it takes: ${ACCEPTABLE_KINDS.join(", ")}`);
-    if (known.severity === "blocking") {
-      throw new UserError(`--accept: "${kind}" is blocking (${known.means}) and cannot be accepted; kinds it takes: ${ACCEPTABLE_KINDS.join(", ")}`);
-    }
+    if (!known) throw new UserError(`--accept: "${kind}" is not a risk kind; ${allowed}`);
+    if (known.severity === "blocking") throw new UserError(`--accept: "${kind}" is blocking (${known.means}) and cannot be accepted; ${allowed}`);
   }
-  if (kinds.length === 0) throw new UserError(`--accept needs kinds separated by commas, e.g. downtime,data-loss; kinds it takes: ${ACCEPTABLE_KINDS.join(", ")}`);
+  if (kinds.length === 0) throw new UserError(`--accept needs kinds separated by commas, e.g. downtime,data-loss; ${allowed}`);
   return [...new Set(kinds)] as RiskKind[];
 }
 const isStage = (s: string): s is StageName => (STAGE_NAMES as readonly string[]).includes(s);
@@ -163,9 +162,9 @@ if (require.main === module) {
   // The offline plans' providers stop before the exit (the exit handlers would stop them too, a moment later).
   const exit = (code: number) => void closeProviderPools().finally(() => process.exit(code));
   main(process.argv.slice(2)).then(exit, (error: unknown) => {
-    // A Terraform failure is said in Terraform's own words, once, without a Node stack trace.
-    if (error instanceof TerraformError) console.error(`review failed: ${error.message.trim()}`);
-    else console.error(error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+    // A mistake is its message alone; a Terraform failure (a UserError too) is said once, in Terraform's own words.
+    if (error instanceof UserError) console.error(error instanceof TerraformError ? `review failed: ${error.message.trim()}` : error.message);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     exit(1);
   });
 }

@@ -18,8 +18,6 @@ import type { ContainerService } from "./constructs/ecs/service";
 import { ServiceDiscovery } from "./constructs/service-discovery";
 import { resolveServices } from "./settings/services";
 import { configureStateBackend } from "./state/backend";
-import { REASONS } from "./policy/reasons";
-import { waive } from "./policy/waivers";
 import { VpcEndpoints } from "./constructs/vpc-endpoints";
 
 export { STAGE_NAMES, type StageName } from "./common/naming";
@@ -171,8 +169,6 @@ export class WorkshopStage extends TerraformStack {
       vpcEndpoints: this.vpcEndpoints,
       settings: settings.jumpHost,
     });
-    // The host takes a public IP only in a public subnet, where nothing else gives it a way to AWS's APIs.
-    if (host.publicIp) waive(host.instance, "EC2-NO-PUBLIC-IP", REASONS.publicIpWithoutNat);
     this.output("jump_host_instance_id", host.instance.id, "The jump host (EC2 instance) to reach the database from");
     this.output("jump_host_session_command", host.sessionCommand, "Opens a shell on the jump host through Session Manager (needs the session-manager-plugin)");
     this.output("jump_host_psql_command", host.psqlOnHostCommand, "Run on the jump host; the password is in the master secret (database_master_secret_arn)");

@@ -24,12 +24,17 @@ export function parseCidr(text: string): Cidr | undefined {
   return { text, first: Number(range.first), last: Number(range.last), prefixLength: range.prefixLength };
 }
 
+/** An IPv4 block as a range of either family, to compare with the range functions below. */
+function asRange(cidr: Cidr): IpRange {
+  return { family: 4, first: BigInt(cidr.first), last: BigInt(cidr.last), prefixLength: cidr.prefixLength };
+}
+
 export function contains(outer: Cidr, inner: Cidr): boolean {
-  return inner.first >= outer.first && inner.last <= outer.last;
+  return rangeContains(asRange(outer), asRange(inner));
 }
 
 export function overlaps(a: Cidr, b: Cidr): boolean {
-  return a.first <= b.last && b.first <= a.last;
+  return rangesOverlap(asRange(a), asRange(b));
 }
 
 /** The first `count` blocks of `prefixLength` inside `outer`, or undefined when they do not fit. */
@@ -38,7 +43,7 @@ export function carve(outer: Cidr, prefixLength: number, count: number): string[
   if (prefixLength < outer.prefixLength || outer.first + size * count - 1 > outer.last) return undefined;
   return Array.from({ length: count }, (_, i) => {
     const first = outer.first + i * size;
-    return `${[24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join(".")}/${prefixLength}`;
+    return `${ipv4Text(BigInt(first))}/${prefixLength}`;
   });
 }
 

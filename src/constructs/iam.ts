@@ -9,6 +9,12 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 /** The AWS-managed policy that lets SSM Agent register an instance and open Session Manager sessions. */
 export const SSM_CORE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
+/**
+ * An instance's metadata options: IMDSv2 only, one hop, so that only the instance itself (not a container on a
+ * bridge network) reads its role's credentials. For launch templates and instances alike.
+ */
+export const INSTANCE_METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Action: string[];

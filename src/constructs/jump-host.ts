@@ -29,7 +29,8 @@ import { JUMP_HOST_DEFAULTS, type JumpHostSettings } from "../settings/jump-host
 import { DATABASE_DEFAULTS } from "../settings/database";
 import { isGraviton } from "../settings/facts/instance-types";
 import type { Database } from "./database";
-import { instanceRole, SSM_CORE_POLICY_ARN } from "./iam";
+import { INSTANCE_METADATA_OPTIONS, instanceRole, SSM_CORE_POLICY_ARN } from "./iam";
+import { isWorld } from "../common/cidr";
 import type { StageNames } from "../common/naming";
 import type { Network, ZonalSubnet } from "./network";
 import { REASONS } from "../policy/reasons";
@@ -44,9 +45,6 @@ const SSH_PORT = 22;
 const ROOT_VOLUME_REASON =
   "The launch template encrypts the root volume (gp3); root_block_device on the instance would make the AWS provider " +
   "look up the template's SSM image parameter with DescribeImages, which refuses it (terraform-provider-aws#43488), so no host could be created";
-
-/** IMDSv2 only, one hop: the template's and the instance's. */
-const METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
 
 // source: Amazon Linux 2023 User Guide, "Finding the AMI ID with Systems Manager" (public parameters
 // /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-<arch>), read 2026-11-22
@@ -152,7 +150,7 @@ export class JumpHost extends Construct {
       description: "The jump host: Amazon Linux 2023, IMDSv2 only, encrypted root volume",
       imageId: imageParameter(settings.instanceType),
       keyName: settings.sshKeyPairName,
-      metadataOptions: METADATA_OPTIONS,
+      metadataOptions: INSTANCE_METADATA_OPTIONS,
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeType: "gp3", deleteOnTermination: "true" } }],
     });
     this.instance = new Instance(this, "instance", {
@@ -171,7 +169,7 @@ export class JumpHost extends Construct {
       tags: { Name: name },
       // The template's options, stated again where checkov and trivy look (they do not follow the template): the
       // same values, so EC2 launches the same host, and a plan of a running one (AWS reports them) shows no diff.
-      metadataOptions: METADATA_OPTIONS,
+      metadataOptions: INSTANCE_METADATA_OPTIONS,
       lifecycle: {
         // `ami` is not set here, so the resolved image id is never compared with the parameter's text; ignoring
         // it also keeps an image the host was launched with from ever asking for a replacement.
@@ -183,6 +181,8 @@ export class JumpHost extends Construct {
     // Not stated again: root_block_device beside a launch template makes the provider look the template's image up
     // with DescribeImages, which refuses a resolve:ssm: parameter, and the host could not be created.
     waive(this.instance, "EC2-EBS-ENCRYPTED", ROOT_VOLUME_REASON);
+    // The host takes a public IP only in a public subnet, where nothing else gives it a way to AWS's APIs.
+    if (this.publicIp) waive(this.instance, "EC2-NO-PUBLIC-IP", REASONS.publicIpWithoutNat);
 
     const db = { address: database.instance.address, port: database.port };
     this.sessionCommand = `aws ssm start-session --region ${region} --target ${this.instance.id}`;
@@ -198,7 +198,7 @@ export class JumpHost extends Construct {
   private allowSsh(cidr: string): void {
     const peer: Peer = cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
     const rule = allowIngress(this, "ingress-ssh", { group: this.securityGroup, peer, port: SSH_PORT, description: "SSH with the key pair (jumpHost.sshAllowedCidr)" });
-    if (cidr === "0.0.0.0/0" || cidr === "::/0") {
+    if (isWorld(cidr)) {
       const reason = "SSH from anywhere, asked for explicitly (jumpHost.enableSshFromAnywhere); only the key pair stands in the way";
       waive(rule, "SG-NO-WORLD-ADMIN-PORTS", reason);
       waive(rule, "SG-NO-WORLD-INGRESS", reason);

@@ -149,7 +149,7 @@ export function show(value: unknown): string {
     const kind = keyMaterialKind(value);
     if (kind) return `(${kind}, not shown)`;
     const chars = Array.from(value);
-    return chars.length > 80 ? `${quote(chars.slice(0, 72).join(""))}... (${chars.length} characters)` : quote(value);
+    return shortened(value) ? `${quote(chars.slice(0, 72).join(""))}... (${chars.length} characters)` : quote(value);
   }
   if (Array.isArray(value)) {
     const items = value.map((item) => (item !== null && typeof item === "object" ? JSON.stringify(item) : show(item)));
@@ -159,6 +159,14 @@ export function show(value: unknown): string {
   if (value !== null && typeof value === "object") return "an object";
   return String(value);
 }
+
+/** True when `show` shortens a string, and then gives its length itself: longer than 80 characters, not key material. */
+function shortened(text: string): boolean {
+  return keyMaterialKind(text) === undefined && Array.from(text).length > 80;
+}
+
+/** A string as `show` gives it, always with its length. */
+export const showCounted = (text: string) => (shortened(text) ? show(text) : `${show(text)} (${text.length} characters)`);
 
 /** "<at>: a 1, b 3, c 2 must satisfy a <= b <= c" when the named values, in the given order, do not ascend. */
 export function orderProblems(at: string, values: Readonly<Record<string, number>>): string[] {

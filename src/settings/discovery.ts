@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import { DNS_MAX_NAME_LENGTH, publicHostsOfAStage, imageRegistryHosts } from "./facts/dns";
-import { flag, pattern, section, sectionDefaults, show } from "./blocks";
+import { flag, pattern, section, sectionDefaults, show, showCounted } from "./blocks";
 
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const DNS_NAME_RULE = 'must be a DNS name of lowercase labels separated by dots, such as "local" or "internal.example"';
@@ -60,9 +60,6 @@ export interface NamespaceContext {
   readonly services?: ReadonlyArray<{ readonly name: string; readonly imageSource?: string; readonly publicImage?: string }>;
 }
 
-/** A name as a message shows it, with its length (which `show` gives itself for a long one). */
-const counted = (name: string) => (show(name).endsWith("characters)") ? show(name) : `${show(name)} (${name.length} characters)`);
-
 /** A namespace whose service names DNS cannot hold, or that hides a public domain the stages need inside the VPC. */
 export function namespaceProblems(s: NamespaceContext): string[] {
   if (!s.serviceDiscovery.enable) return [];
@@ -73,7 +70,7 @@ export function namespaceProblems(s: NamespaceContext): string[] {
   const full = `${longest}.${namespace}`;
   if (full.length > DNS_MAX_NAME_LENGTH) {
     problems.push(
-      `serviceDiscovery.namespace: ${counted(namespace)} makes the service name ${counted(full)}; ` +
+      `serviceDiscovery.namespace: ${showCounted(namespace)} makes the service name ${showCounted(full)}; ` +
         `allowed: at most ${DNS_MAX_NAME_LENGTH} in a DNS name (255 bytes on the wire), so with service ${show(longest)} the namespace may have at most ${DNS_MAX_NAME_LENGTH - longest.length - 1}`,
     );
   }

@@ -24,7 +24,7 @@ import { networkSettings, subnetProblems, withSubnets } from "./network";
 import { registryProblems, registrySettings } from "./registry";
 import { ConfigError, describeIssue, kindOf } from "./report";
 import { serviceProblems, serviceSettings, servicesList } from "./service";
-import { containerPortProblems, imagePullProblems, serviceLimitProblems, serviceListProblems } from "./services";
+import { containerPortProblems, imagePullProblems, resolveServices, serviceLimitProblems, serviceListProblems } from "./services";
 import { availabilityZones, extraTags, namePrefix, namePrefixProblems, region, tagProblems, zoneProblems } from "./stage";
 
 export { ConfigError } from "./report";
@@ -85,9 +85,11 @@ function withDerivedDefaults(parsed: ParsedSettings, problems: string[]): Settin
 
 /** Every check that spans settings, in the order their problems are listed. */
 function settingsProblems(s: Settings, today: Date): string[] {
+  const specs = resolveServices(s);
+  const limitProblems = serviceLimitProblems(s, specs);
   return [
     // Limits of the services list first: thousands of services are one problem, not thousands.
-    ...serviceLimitProblems(s),
+    ...limitProblems,
     ...namePrefixProblems(s),
     ...zoneProblems(s),
     ...subnetProblems(s),
@@ -97,12 +99,12 @@ function settingsProblems(s: Settings, today: Date): string[] {
     ...autoscalingProblems(s.autoscaling),
     ...ec2CapacityProblems(s),
     ...tagProblems(s),
-    ...serviceListProblems(s),
-    ...containerPortProblems(s),
+    ...serviceListProblems(s, specs, limitProblems.length > 0),
+    ...containerPortProblems(s, specs),
     ...namespaceProblems(s),
     ...httpsProblems(s),
     ...jumpHostProblems(s),
-    ...imagePullProblems(s),
+    ...imagePullProblems(s, specs),
     ...backendLocationProblems(s),
   ];
 }

@@ -16,7 +16,7 @@ export const CERTIFICATE_ARN = /^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate\/
 const CERTIFICATE_ARN_RULE = "must be an ACM certificate ARN: arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>";
 
 /** The lesson's TLS policy: TLS 1.3 and 1.2. */
-export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 const SSL_POLICY_RULE =
   `must be an ELB security policy name, one of the ${ELB_SECURITY_POLICY_NAMES.length} ELB publishes (src/settings/facts/elb-security-policies.ts), ` +
   `such as "${RECOMMENDED_SECURITY_POLICY}" (AWS's recommendation) or "${DEFAULT_SSL_POLICY}"`;

@@ -103,9 +103,9 @@ function resolveOne(settings: ServicesContext, entry: ServiceEntry): ServiceSpec
 /**
  * Limits of the list as a whole: many services share one cause, so these lead, and the problems a count over a limit
  * brings along (names and priorities that hash alike among thousands) are left out until the count fits.
+ * `specs` are resolveServices(settings); without a list that is the lesson's one service, within every limit.
  */
-export function serviceLimitProblems(settings: ServicesContext): string[] {
-  const specs = (settings.services ?? []).map((entry) => resolveOne(settings, entry));
+export function serviceLimitProblems(settings: ServicesContext, specs: readonly ServiceSpec[]): string[] {
   const problems: string[] = [];
   // Bridge tasks on EC2 share their instances' network and security group: services could not be kept apart
   // from each other, and Cloud Map would need SRV records instead of the A records it gives awsvpc tasks.
@@ -129,13 +129,14 @@ export function serviceLimitProblems(settings: ServicesContext): string[] {
   return problems;
 }
 
-/** Every problem of the services list, as "<setting>: <value> <what is wrong>; <what is allowed>", causes first. */
-export function serviceListProblems(settings: ServicesContext): string[] {
+/**
+ * Every problem of the services list, as "<setting>: <value> <what is wrong>; <what is allowed>", causes first.
+ * `specs` are resolveServices(settings); `overLimit` says serviceLimitProblems found some: the limits themselves are
+ * listed first of all, and what they bring along is left out here.
+ */
+export function serviceListProblems(settings: ServicesContext, specs: readonly ServiceSpec[], overLimit: boolean): string[] {
   const entries = settings.services;
   if (!entries) return [];
-  const specs = entries.map((entry) => resolveOne(settings, entry));
-  // The limits themselves are listed first of all (serviceLimitProblems); what they bring along is left out here.
-  const overLimit = serviceLimitProblems(settings).length > 0;
   const problems: string[] = [];
   const at = (i: number) => `services[${i}]`;
   const firstIndex = new Map<string, number>();
@@ -272,10 +273,10 @@ function nameLengthProblems(settings: ServicesContext, spec: ServiceSpec, where:
  * Without NAT, VPC endpoints reach the stage's own ECR repositories but not public registries: a service with a
  * public image could not pull it from the private subnets.
  */
-export function imagePullProblems(s: ServicesContext): string[] {
+export function imagePullProblems(s: ServicesContext, specs: readonly ServiceSpec[]): string[] {
   const problems: string[] = [];
   if (!s.network.enableVpcEndpoints || s.network.nat !== "none") return problems;
-  resolveServices(s).forEach(({ name, container }, i) => {
+  specs.forEach(({ name, container }, i) => {
     if (container.imageSource !== "public") return;
     const setting = s.services ? `services[${i}].imageSource` : "service.imageSource";
     problems.push(
@@ -288,8 +289,8 @@ export function imagePullProblems(s: ServicesContext): string[] {
 }
 
 /** Container ports the services cannot use (containerPortProblem), named where they are set: the entry or the service section. */
-export function containerPortProblems(s: ServicesContext): string[] {
-  const problems = resolveServices(s).flatMap((spec, i) => {
+export function containerPortProblems(s: ServicesContext, specs: readonly ServiceSpec[]): string[] {
+  const problems = specs.flatMap((spec, i) => {
     const problem = containerPortProblem(spec.container.containerPort, s.service.launchType, spec.routed);
     const setting = s.services?.[i]?.containerPort !== undefined ? `services[${i}].containerPort` : "service.containerPort";
     return problem ? [`${setting}: ${problem}`] : [];

@@ -27,7 +27,7 @@ import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { withDefaults } from "../../settings/blocks";
 import { EC2_CAPACITY_DEFAULTS, type Ec2CapacitySettings } from "../../settings/ec2-capacity";
 import { cpuArchitecture } from "../../settings/facts/instance-types";
-import { instanceRole, SSM_CORE_POLICY_ARN } from "../iam";
+import { INSTANCE_METADATA_OPTIONS, instanceRole, SSM_CORE_POLICY_ARN } from "../iam";
 import type { StageNames } from "../../common/naming";
 import type { Network, ZonalSubnet } from "../network";
 import { REASONS } from "../../policy/reasons";
@@ -137,7 +137,7 @@ export class Ec2Capacity extends Construct {
           deleteOnTermination: "true",
         },
       ],
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      metadataOptions: INSTANCE_METADATA_OPTIONS,
       blockDeviceMappings: [
         { deviceName: ROOT_DEVICE, ebs: { volumeSize: ROOT_VOLUME_GIB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
       ],

@@ -10,7 +10,7 @@ import type { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate";
 import { HTTPS_PORT, LOAD_BALANCER_DEFAULTS } from "../../settings/load-balancer";
-import { RECOMMENDED_TLS_POLICY, isSecurityHubTlsPolicy } from "../../policy/rules/elb-tls";
+import { RECOMMENDED_SECURITY_POLICY } from "../../settings/facts/elb-security-policies";
 import { waive } from "../../policy/waivers";
 
 /** The HTTP listener's default action with HTTPS: a permanent redirect to the same URL on 443. */
@@ -38,12 +38,13 @@ export function httpsListener(scope: Construct, id: string, props: HttpsListener
     certificateArn: props.certificateArn,
     defaultAction: [props.defaultAction],
   });
-  // The default policy (TLS 1.3 and 1.2) stays what deployed stages have; Security Hub's ELB.17 lists only stricter ones.
-  if (props.sslPolicy === LOAD_BALANCER_DEFAULTS.sslPolicy && !isSecurityHubTlsPolicy(props.sslPolicy)) {
+  // The default policy (TLS 1.3 and 1.2) stays what deployed stages have; Security Hub's ELB.17 lists only stricter
+  // ones, the default not among them, so the default always needs this waiver.
+  if (props.sslPolicy === LOAD_BALANCER_DEFAULTS.sslPolicy) {
     waive(
       listener,
       "ELB-TLS-POLICY-RECOMMENDED",
-      `loadBalancer.sslPolicy keeps its default ${props.sslPolicy} (TLS 1.3 and 1.2) so that a deployed stage keeps its policy; set ${RECOMMENDED_TLS_POLICY} for Security Hub's list`,
+      `loadBalancer.sslPolicy keeps its default ${props.sslPolicy} (TLS 1.3 and 1.2) so that a deployed stage keeps its policy; set ${RECOMMENDED_SECURITY_POLICY} for Security Hub's list`,
     );
   }
   for (const arn of props.extraCertificateArns) {

@@ -1,6 +1,6 @@
 /**
  * What the TLS security policies of Elastic Load Balancing accept, read from their names, and the policies
- * Security Hub's ELB.17 passes. The two TLS rules of elb.ts and the HTTPS listener's waiver read them here.
+ * Security Hub's ELB.17 passes. The two TLS rules of elb.ts read them here.
  */
 
 // source: Elastic Load Balancing, Application Load Balancers guide, "Security policies for your Application Load
@@ -22,7 +22,7 @@ export function lowestTlsVersion(policy: string): number {
 
 // source: AWS Security Hub CSPM user guide, "[ELB.17] Application and Network Load Balancers with listeners should
 // use recommended security policies", parameter sslPolicies (not customizable), read 2026-12-06
-export const SECURITY_HUB_TLS_POLICIES: readonly string[] = [
+const SECURITY_HUB_TLS_POLICIES: readonly string[] = [
   "ELBSecurityPolicy-TLS13-1-3-2021-06",
   "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
   "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
@@ -32,10 +32,6 @@ export const SECURITY_HUB_TLS_POLICIES: readonly string[] = [
   "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
   "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 ];
-
-/** The policy AWS recommends and the console proposes (TLS 1.3 and 1.2, forward-secret AES-GCM ciphers, hybrid post-quantum key exchange). */
-// source: the ELB security policies page above, considerations, read 2026-12-06
-export const RECOMMENDED_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 /** True when Security Hub's ELB.17 passes a listener with this policy. */
 export function isSecurityHubTlsPolicy(policy: string): boolean {

@@ -3,7 +3,8 @@
 // CKV_AWS_378), trivy-checks checks/cloud/aws/elb (AVD-AWS-0047, -0052, -0053, -0054), AWS Security Hub ELB controls; read 2026-12-06
 import type { Rule } from "../types";
 import type { Attributes, Resource, StackView } from "../stack-view";
-import { API_DEFAULT_TLS_POLICY, RECOMMENDED_TLS_POLICY, isSecurityHubTlsPolicy, lowestTlsVersion } from "./elb-tls";
+import { RECOMMENDED_SECURITY_POLICY } from "../../settings/facts/elb-security-policies";
+import { API_DEFAULT_TLS_POLICY, isSecurityHubTlsPolicy, lowestTlsVersion } from "./elb-tls";
 import { block, blocks, flagWhere } from "./helpers";
 
 const LB = ["aws_lb", "aws_alb"];
@@ -72,7 +73,7 @@ export const ELB_RULES: Rule[] = [
     service: "elb",
     severity: "error",
     reason: "A TLS policy that accepts TLS 1.0 or 1.1 lets clients negotiate protocol versions with known weaknesses.",
-    fix: `Set ssl_policy (loadBalancer.sslPolicy) to a policy of TLS 1.2 or later, such as ${RECOMMENDED_TLS_POLICY}.`,
+    fix: `Set ssl_policy (loadBalancer.sslPolicy) to a policy of TLS 1.2 or later, such as ${RECOMMENDED_SECURITY_POLICY}.`,
     checkov: ["CKV_AWS_103", "CKV2_AWS_74"],
     trivy: ["AVD-AWS-0047"],
     check: (stack) =>
@@ -88,7 +89,7 @@ export const ELB_RULES: Rule[] = [
     service: "elb",
     severity: "warning",
     reason: "Security Hub passes only the TLS policies AWS recommends: TLS 1.3, or TLS 1.2 with forward-secret AES-GCM ciphers only.",
-    fix: `Set ssl_policy (loadBalancer.sslPolicy) to ${RECOMMENDED_TLS_POLICY} or another policy of ELB.17's list.`,
+    fix: `Set ssl_policy (loadBalancer.sslPolicy) to ${RECOMMENDED_SECURITY_POLICY} or another policy of ELB.17's list.`,
     securityHub: ["ELB.17"],
     check: (stack) =>
       flagWhere(stack, LISTENER, (listener) => {

@@ -75,7 +75,11 @@ export const ELB_SECURITY_POLICIES: Readonly<Record<string, readonly TlsVersion[
 
 export const ELB_SECURITY_POLICY_NAMES = Object.keys(ELB_SECURITY_POLICIES);
 
-/** The policy AWS recommends for new listeners (TLS 1.3 and 1.2, post-quantum key exchange where the client offers it). */
+/**
+ * The policy AWS recommends for new listeners and the console proposes (TLS 1.3 and 1.2, forward-secret AES-GCM
+ * ciphers, hybrid post-quantum key exchange where the client offers it).
+ */
+// source: the ELB security policies page above, considerations, read 2026-12-06
 export const RECOMMENDED_SECURITY_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 /** The outdated versions (TLS 1.0, 1.1) a policy still accepts: [] for a policy of TLS 1.2 or newer only. */

@@ -35,7 +35,10 @@ const VARIANTS: Record<string, { input: SettingsInput; stacks: readonly string[]
   s3: { input: { backend: { type: "s3", bucket: "team-state", locking: "both", lockTable: "team-locks" } }, stacks: [STATE_STACK, "db"] },
 };
 const FORMATS = ["json", "hcl"] as const;
-const PAIRS = Object.entries(VARIANTS).flatMap(([variant, { stacks }]) => stacks.map((stack) => `${variant}_${stack}`));
+/** [variant, stack] of every stack planned from both formats. */
+const PAIRS = Object.entries(VARIANTS).flatMap(([variant, { stacks }]) => stacks.map((stack) => [variant, stack] as const));
+/** The name a stack's plan is made and read under: one per format, variant and stack. */
+const planKey = (format: (typeof FORMATS)[number], variant: string, stack: string) => `${format}_${variant}_${stack}`;
 
 interface ResourceChange {
   readonly address: string;
@@ -87,7 +90,7 @@ describeWithTerraform("HCL and JSON plan the same, for every stage and variant",
         await synthesize({ outdir, hcl: format === "hcl" }, (app) =>
           kept.forEach((stack) => (stack === STATE_STACK ? addStateStack(app, { settings, offline: true }) : new WorkshopStage(app, stack as StageName, { settings, offline: true }))),
         );
-        for (const stack of kept) stacks[`${format}_${variant}_${stack}`] = join(outdir, "stacks", stack);
+        for (const stack of kept) stacks[planKey(format, variant, stack)] = join(outdir, "stacks", stack);
       }
     }
     // WHEN each of them is planned, and each plan read whole
@@ -98,16 +101,15 @@ describeWithTerraform("HCL and JSON plan the same, for every stage and variant",
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
   test("each stack was planned from its JSON and from its HCL, and plans resources", () => {
-    for (const pair of PAIRS) {
-      const [variant, stack] = [pair.slice(0, pair.indexOf("_")), pair.slice(pair.indexOf("_") + 1)];
+    for (const [variant, stack] of PAIRS) {
       const files = (format: string) => readdirSync(join(workDir, `${variant}-${format}`, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"));
       expect([files("json"), files("hcl")]).toEqual([["cdk.tf.json"], ["cdk.tf"]]);
-      expect(planned(`hcl_${pair}`).size).toBeGreaterThan(0);
+      expect(planned(planKey("hcl", variant, stack)).size).toBeGreaterThan(0);
     }
   });
 
-  test.each(PAIRS)("%s: HCL plans the same resources, each with the same values and unknowns as JSON", (pair) => {
-    const [json, hcl] = [planned(`json_${pair}`), planned(`hcl_${pair}`)];
+  test.each(PAIRS)("%s %s: HCL plans the same resources, each with the same values and unknowns as JSON", (variant, stack) => {
+    const [json, hcl] = [planned(planKey("json", variant, stack)), planned(planKey("hcl", variant, stack))];
     expect([...hcl.keys()].sort()).toEqual([...json.keys()].sort());
     const found = [...json].flatMap(([address, change]) => {
       const other = hcl.get(address);
@@ -120,17 +122,17 @@ describeWithTerraform("HCL and JSON plan the same, for every stage and variant",
     expect(found).toEqual([]);
   });
 
-  test.each(PAIRS)("%s: HCL gives every resource the same references and depends_on as JSON", (pair) => {
+  test.each(PAIRS)("%s %s: HCL gives every resource the same references and depends_on as JSON", (variant, stack) => {
     const shape = (module: string) =>
       Object.fromEntries(configured(module).map((r) => [r.address, { references: [...new Set(references(r.expressions))].sort(), dependsOn: r.depends_on ?? [] }]));
-    expect(shape(`hcl_${pair}`)).toEqual(shape(`json_${pair}`));
+    expect(shape(planKey("hcl", variant, stack))).toEqual(shape(planKey("json", variant, stack)));
   });
 
   test("the jump host's user data plans as the hash of the script itself from either format, so switching format keeps the host", () => {
     // (the provider keeps the SHA-1 of the script; with user_data_replace_on_change another hash is a new host)
     const script = createHash("sha1").update(userData("17")).digest("hex");
     for (const format of FORMATS) {
-      const host = [...planned(`${format}_lesson_db`)].find(([address]) => address.startsWith("aws_instance."))?.[1];
+      const host = [...planned(planKey(format, "lesson", "db"))].find(([address]) => address.startsWith("aws_instance."))?.[1];
       expect((host?.after as { user_data?: string }).user_data).toBe(script);
     }
   });

@@ -10,23 +10,14 @@ import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { checkPolicies, checkStack, type Finding, type PolicyReport } from "../src/policy";
 import { REASONS } from "../src/policy/reasons";
 import { skipsOf } from "../src/policy/skips";
-import { RECOMMENDED_TLS_POLICY, lowestTlsVersion } from "../src/policy/rules/elb-tls";
-import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
-import { STATE_STACK, addStateStack } from "../src/state/bootstrap";
+import { lowestTlsVersion } from "../src/policy/rules/elb-tls";
+import { RECOMMENDED_SECURITY_POLICY } from "../src/settings/facts/elb-security-policies";
+import { STAGE_NAMES, WorkshopStage, type StageName } from "../src/stages";
+import { STATE_STACK } from "../src/state/bootstrap";
 import { CERTIFICATE, THREE_SERVICES } from "./support/services";
+import { open, reportsOf } from "./support/policy";
 
 const KMS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-/** No terraform on PATH: the lock-file version check has nothing to ask. */
-const NO_TERRAFORM = { PATH: "/nonexistent" };
-
-/** The whole app for these settings, as `npm run synth` builds it: every stage, and the state stack of an S3 backend. */
-function appReports(input: SettingsInput): PolicyReport[] {
-  const settings = parseSettings(input);
-  const app = Testing.app();
-  addStages(app, { settings });
-  addStateStack(app, { settings, env: NO_TERRAFORM });
-  return checkPolicies(app);
-}
 
 function stageReport(input: SettingsInput, stage: StageName): PolicyReport {
   return checkPolicies(stageApp(input, stage).app)[0];
@@ -35,14 +26,6 @@ function stageReport(input: SettingsInput, stage: StageName): PolicyReport {
 function stageApp(input: SettingsInput, stage: StageName): { app: App; stage: WorkshopStage } {
   const app = Testing.app();
   return { app, stage: new WorkshopStage(app, stage, { settings: parseSettings(input) }) };
-}
-
-/** "<stack>: <rule> <address>" of every finding no waiver accepts, and of every waiver that accepts nothing. */
-function open(reports: PolicyReport[]): string[] {
-  return reports.flatMap((r) => [
-    ...r.findings.filter((f) => f.waiver === undefined).map((f) => `${r.stack}: ${f.rule} ${f.address}`),
-    ...r.unusedWaivers.map((w) => `${r.stack}: unused waiver ${w.rule} ${w.address}`),
-  ]);
 }
 
 const of = (report: PolicyReport | undefined, rule: string): Finding[] => report?.findings.filter((f) => f.rule === rule) ?? [];
@@ -66,7 +49,7 @@ describe("every variant of the project synthesizes: no open finding and no unuse
       [...STAGE_NAMES, STATE_STACK],
     ],
   ])("%s", (_, input, stacks) => {
-    const reports = appReports(input);
+    const reports = reportsOf(input, STAGE_NAMES, { stateStack: true });
     expect(reports.map((r) => r.stack)).toEqual(stacks);
     expect(open(reports)).toEqual([]);
   });
@@ -90,6 +73,12 @@ describe("public IPv4 on EC2 hosts", () => {
 });
 
 describe("HTTP and TLS on the load balancer", () => {
+  /** The alb stage with HTTPS on the default TLS policy, shared by the tests that only read it. */
+  let httpsAlb: PolicyReport;
+  beforeAll(() => {
+    httpsAlb = stageReport({ loadBalancer: { certificateArn: CERTIFICATE } }, "alb");
+  });
+
   test("without a certificate the load balancer itself carries the plain-HTTP waiver the scanners report there", () => {
     const alb = stageReport({}, "alb");
     expect(of(alb, "ELB-HTTP-REDIRECT").map((f) => [f.address.split(".")[0], f.severity, f.waiver])).toEqual([["aws_lb", "error", REASONS.noCertificate]]);
@@ -98,20 +87,18 @@ describe("HTTP and TLS on the load balancer", () => {
   });
 
   test("with a certificate, port 80 redirects: no plain-HTTP finding on the listener or the load balancer, no waiver left", () => {
-    const alb = stageReport({ loadBalancer: { certificateArn: CERTIFICATE } }, "alb");
-    expect([...of(alb, "ELB-HTTPS"), ...of(alb, "ELB-HTTP-REDIRECT"), ...of(alb, "ELB-TLS-POLICY")]).toEqual([]);
-    expect(alb.unusedWaivers).toEqual([]);
+    expect([...of(httpsAlb, "ELB-HTTPS"), ...of(httpsAlb, "ELB-HTTP-REDIRECT"), ...of(httpsAlb, "ELB-TLS-POLICY")]).toEqual([]);
+    expect(httpsAlb.unusedWaivers).toEqual([]);
   });
 
   test("the default TLS policy passes the TLS 1.2 rule; Security Hub's stricter list is waived on it, naming the setting and the stricter policy", () => {
-    const alb = stageReport({ loadBalancer: { certificateArn: CERTIFICATE } }, "alb");
-    const [recommended] = of(alb, "ELB-TLS-POLICY-RECOMMENDED");
+    const [recommended] = of(httpsAlb, "ELB-TLS-POLICY-RECOMMENDED");
     expect(recommended).toMatchObject({ address: expect.stringMatching(/^aws_lb_listener\./), detail: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
     expect(recommended.waiver).toMatch(/loadBalancer\.sslPolicy keeps its default .* set ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09/);
   });
 
   test("a policy on Security Hub's list needs no waiver", () => {
-    const alb = stageReport({ loadBalancer: { certificateArn: CERTIFICATE, sslPolicy: RECOMMENDED_TLS_POLICY } }, "alb");
+    const alb = stageReport({ loadBalancer: { certificateArn: CERTIFICATE, sslPolicy: RECOMMENDED_SECURITY_POLICY } }, "alb");
     expect(of(alb, "ELB-TLS-POLICY-RECOMMENDED")).toEqual([]);
     expect(alb.unusedWaivers).toEqual([]);
   });
@@ -134,7 +121,7 @@ describe("HTTP and TLS on the load balancer", () => {
 });
 
 describe("the state stack", () => {
-  const stateReport = (backend: Record<string, unknown>) => appReports({ backend: { type: "s3", bucket: "team-state", ...backend } } as SettingsInput).find((r) => r.stack === STATE_STACK);
+  const stateReport = (backend: Record<string, unknown>) => reportsOf({ backend: { type: "s3", bucket: "team-state", ...backend } } as SettingsInput, STAGE_NAMES, { stateStack: true }).find((r) => r.stack === STATE_STACK);
   const waived = (report: PolicyReport | undefined) => Object.fromEntries(report?.findings.map((f) => [f.rule, f.waiver]) ?? []);
 
   test("access logs, data events, replication and notifications are waived on the bucket, each with its reason", () => {

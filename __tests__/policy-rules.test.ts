@@ -9,17 +9,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { RULES, ruleById } from "../src/policy";
 import { StackView, type Attributes, type StackJson } from "../src/policy/stack-view";
+import { flagged, json, type Resources } from "./support/policy-rules";
 
-type Resources = Record<string, Record<string, Attributes>>;
-const json = (resource: Resources, backend?: Record<string, Attributes>): StackJson => ({ resource, ...(backend && { terraform: { backend } }) });
 const ref = (address: string, attribute = "id") => `\${${address}.${attribute}}`;
-
-/** Addresses the rule flags in the fixture, sorted. */
-function flagged(ruleId: string, fixture: StackJson): string[] {
-  const rule = ruleById(ruleId);
-  if (!rule) throw new Error(`no rule ${ruleId}`);
-  return rule.check(new StackView(fixture)).map((flag) => flag.address).sort();
-}
 
 /** Synthesizes resources built by real provider classes, so documents come out as ${jsonencode(...)}. */
 function synthesized(build: (stack: TerraformStack) => void): StackJson {

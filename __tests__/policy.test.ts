@@ -11,7 +11,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { defaultSettings, parseSettings, type SettingsInput } from "../src/settings/index";
+import { defaultSettings, type SettingsInput } from "../src/settings/index";
 import { PolicyError, UserError } from "../src/common/errors";
 import { policyDocument } from "../src/constructs/iam";
 import { RULES, checkPolicies, checkStack, renderNotices, rulesMarkdown, waive, type PolicyReport } from "../src/policy";
@@ -19,21 +19,7 @@ import { REASONS } from "../src/policy/reasons";
 import { annotateHcl, annotateStacks, parseSkipsCommand, skipsOf } from "../src/policy/skips";
 import { STAGE_NAMES, WorkshopStage, addStages, type StageName } from "../src/stages";
 import { CERTIFICATE, README_EXAMPLE, THREE_SERVICES, TWO_SERVICES } from "./support/services";
-
-/** Every policy report of the stages, with the settings given. */
-function reportsOf(input: SettingsInput = {}, stages: readonly StageName[] = STAGE_NAMES): PolicyReport[] {
-  const app = Testing.app();
-  for (const stage of stages) new WorkshopStage(app, stage, { settings: parseSettings(input) });
-  return checkPolicies(app);
-}
-
-/** "<rule> <address>" of every finding no waiver accepts, and of every waiver that accepts nothing. */
-function open(reports: PolicyReport[]): string[] {
-  return reports.flatMap((r) => [
-    ...r.findings.filter((f) => f.waiver === undefined).map((f) => `${r.stack}: ${f.rule} ${f.address}`),
-    ...r.unusedWaivers.map((w) => `${r.stack}: unused waiver ${w.rule} ${w.address}`),
-  ]);
-}
+import { open, reportsOf } from "./support/policy";
 
 /** The message of the PolicyError that checking `app` throws. */
 function policyFailure(app: App): string {

@@ -4,7 +4,7 @@
  * EC2 (the review crashed, exit 1); now each is reviewed with exit code 0 or 3, and says what EC2 will do.
  */
 import type { Review } from "../src/review";
-import { changeOf, priorStateOf, reviewContext, reviewHead, source } from "./support/review";
+import { changeOf, lessonPriorOf, priorStateOf, reviewContext, reviewHead, source } from "./support/review";
 import { describeWithTerraform } from "./support/terraform";
 
 jest.setTimeout(900_000);
@@ -17,9 +17,10 @@ describeWithTerraform("review: launch template changes preview offline", () => {
   const reviews: Record<string, Review> = {};
 
   beforeAll(async () => {
-    // GIVEN prior states of the lesson's db, and of fargate on EC2 capacity (t3.small, no key pair)
+    // GIVEN prior states of the lesson's db (built once per run, shared with the other review files), and of
+    // fargate on EC2 capacity (t3.small, no key pair)
     const [db, fargateOnEc2] = await Promise.all([
-      priorStateOf("db", { kind: "source", source: source(), description: "the lesson" }, ctx, "lesson"),
+      lessonPriorOf("db", ctx),
       priorStateOf("fargate", { kind: "source", source: source(ON_EC2), description: "EC2 capacity" }, ctx, "ec2"),
     ]);
     // WHEN each change is planned against them, offline, all at once

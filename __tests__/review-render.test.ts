@@ -4,23 +4,13 @@
  * line longer than about 200 characters. Captured plans (__tests__/fixtures/review, see its README) and small
  * hand-made ones.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { reviewPlan, type Review } from "../src/review";
+import type { Review } from "../src/review";
 import { jsonKeyChanges } from "../src/review/json-attributes";
-import type { PlanJson, ResourceChange } from "../src/review/plan";
+import type { PlanJson } from "../src/review/plan";
 import { renderReview } from "../src/review/render";
+import { change, plan, review, reviewOf } from "./support/review-plans";
 
-const fixtures = join(__dirname, "fixtures", "review");
-const review = (name: string): Review =>
-  reviewPlan(JSON.parse(readFileSync(join(fixtures, `${name}.plan.json`), "utf8")) as PlanJson, { stage: name, source: { kind: "plan-file" } });
 const CAPTURED = ["db-cidr", "alb-rename", "fargate-db-port", "alb-from-fargate", "db-username", "db-open", "fargate-nat", "vpc-only-base"];
-
-function change(type: string, address: string, actions: ResourceChange["change"]["actions"], before: object | null, after: object | null): ResourceChange {
-  return { address, mode: "managed", type, name: address.split(".")[1], change: { actions, before: before as never, after: after as never } };
-}
-const plan = (...changes: ResourceChange[]): PlanJson => ({ format_version: "1.2", resource_changes: changes });
-const reviewOf = (p: PlanJson) => reviewPlan(p, { stage: "t", source: { kind: "plan-file" } });
 
 /** The position of a line that starts with `start`, failing the test when there is none. */
 function lineOf(markdown: string, start: string): number {
@@ -78,7 +68,7 @@ describe("the layout of review.md", () => {
 
   test("risks are ordered by severity (blocking, needs-approval, info, none), an accepted one marked", () => {
     // GIVEN three resources whose risks carry severities, listed least severe first
-    const r = reviewOf(plan(change("aws_ecs_cluster", "aws_ecs_cluster.c", ["delete"], { name: "c" }, null)));
+    const r = reviewOf(plan(change("aws_ecs_cluster", { name: "c" }, null, ["delete"], "aws_ecs_cluster.c")));
     const rated: Review = {
       ...r,
       risks: [
@@ -119,9 +109,9 @@ describe("exposure: one row per source, target and port", () => {
     const rule = (cidr: string) => ({ security_group_id: "sg-1", ip_protocol: "tcp", from_port: 443, to_port: 443, [cidr.includes(":") ? "cidr_ipv6" : "cidr_ipv4"]: cidr });
     const r = reviewOf(
       plan(
-        change("aws_security_group", "aws_security_group.web", ["no-op"], group, group),
-        change("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_ingress_rule.v4", ["no-op"], rule("0.0.0.0/0"), rule("0.0.0.0/0")),
-        change("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_ingress_rule.v6", ["create"], null, rule("::/0")),
+        change("aws_security_group", group, group, ["no-op"], "aws_security_group.web"),
+        change("aws_vpc_security_group_ingress_rule", rule("0.0.0.0/0"), rule("0.0.0.0/0"), ["no-op"], "aws_vpc_security_group_ingress_rule.v4"),
+        change("aws_vpc_security_group_ingress_rule", null, rule("::/0"), ["create"], "aws_vpc_security_group_ingress_rule.v6"),
       ),
     );
     expect(r.exposure.before).toEqual([expect.objectContaining({ from: "0.0.0.0/0", to: "security group web", port: 443 })]);
@@ -135,9 +125,9 @@ describe("exposure: one row per source, target and port", () => {
     const service = (name: string) => ({ name, network_configuration: [{ assign_public_ip: true, security_groups: ["sg-1"] }] });
     const r = reviewOf(
       plan(
-        change("aws_security_group", "aws_security_group.tasks", ["no-op"], group, group),
-        change("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_ingress_rule.world", ["no-op"], rule, rule),
-        change("aws_ecs_service", "aws_ecs_service.s", ["delete", "create"], service("my-nginx"), service("my-app")),
+        change("aws_security_group", group, group, ["no-op"], "aws_security_group.tasks"),
+        change("aws_vpc_security_group_ingress_rule", rule, rule, ["no-op"], "aws_vpc_security_group_ingress_rule.world"),
+        change("aws_ecs_service", service("my-nginx"), service("my-app"), ["delete", "create"], "aws_ecs_service.s"),
       ),
     );
     // THEN the path has a new name but is not new from the internet
@@ -157,30 +147,30 @@ describe("name collisions only where two resources of a name can exist at once",
   const kinds = (p: PlanJson) => reviewOf(p).risks.filter((x) => x.kind === "name-collision");
 
   test("destroy-before-create under the same name: no collision (the old one is gone first)", () => {
-    expect(kinds(plan(change("aws_ecs_service", "aws_ecs_service.s", ["delete", "create"], service("web"), service("web"))))).toEqual([]);
+    expect(kinds(plan(change("aws_ecs_service", service("web"), service("web"), ["delete", "create"], "aws_ecs_service.s")))).toEqual([]);
   });
 
   test("create-before-destroy under the same name: a collision", () => {
-    expect(kinds(plan(change("aws_ecs_service", "aws_ecs_service.s", ["create", "delete"], service("web"), service("web"))))).toEqual([
+    expect(kinds(plan(change("aws_ecs_service", service("web"), service("web"), ["create", "delete"], "aws_ecs_service.s")))).toEqual([
       expect.objectContaining({ address: "aws_ecs_service.s", reason: expect.stringMatching(/create-before-destroy with the fixed name "web"/) }),
     ]);
   });
 
   test("create-before-destroy under a new name: no collision", () => {
-    expect(kinds(plan(change("aws_ecs_service", "aws_ecs_service.s", ["create", "delete"], service("web"), service("web-2"))))).toEqual([]);
+    expect(kinds(plan(change("aws_ecs_service", service("web"), service("web-2"), ["create", "delete"], "aws_ecs_service.s")))).toEqual([]);
   });
 
   test("an address moved without a moved block, keeping its AWS name: the create may meet the old one", () => {
     const moved = plan(
-      change("aws_iam_role", "aws_iam_role.old", ["delete"], { name: "workshop-task" }, null),
-      change("aws_iam_role", "aws_iam_role.new", ["create"], null, { name: "workshop-task" }),
+      change("aws_iam_role", { name: "workshop-task" }, null, ["delete"], "aws_iam_role.old"),
+      change("aws_iam_role", null, { name: "workshop-task" }, ["create"], "aws_iam_role.new"),
     );
     expect(kinds(moved)).toEqual([
       expect.objectContaining({ address: "aws_iam_role.new", reason: expect.stringMatching(/"workshop-task" that aws_iam_role\.old holds.*moved block/) }),
     ]);
     const renamed = plan(
-      change("aws_iam_role", "aws_iam_role.old", ["delete"], { name: "workshop-task" }, null),
-      change("aws_iam_role", "aws_iam_role.new", ["create"], null, { name: "workshop-api-task" }),
+      change("aws_iam_role", { name: "workshop-task" }, null, ["delete"], "aws_iam_role.old"),
+      change("aws_iam_role", null, { name: "workshop-api-task" }, ["create"], "aws_iam_role.new"),
     );
     expect(kinds(renamed)).toEqual([]);
   });
@@ -256,7 +246,7 @@ describe("JSON documents in strings", () => {
       { path: "Statement.Logs.Action", before: ["logs:PutLogEvents"], after: ["logs:PutLogEvents", "logs:CreateLogStream"] },
     ]);
     const role = { name: "r", id: "r", assume_role_policy: policy(["sts:AssumeRole"]) };
-    const r = reviewOf(plan(change("aws_iam_role", "aws_iam_role.r", ["update"], role, { ...role, assume_role_policy: policy(["sts:AssumeRole", "sts:TagSession"]) })));
+    const r = reviewOf(plan(change("aws_iam_role", role, { ...role, assume_role_policy: policy(["sts:AssumeRole", "sts:TagSession"]) }, ["update"], "aws_iam_role.r")));
     expect(renderReview(r)).toContain("  - assume_role_policy, Statement.Logs.Action: adds [sts:TagSession]");
     expect(jsonKeyChanges("not json", "{}")).toBeUndefined();
   });
@@ -268,14 +258,14 @@ describe("JSON documents in strings", () => {
 
   test("a document known only after apply reads as its size, not its text", () => {
     const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" }] });
-    const updated = change("aws_iam_role_policy", "aws_iam_role_policy.p", ["update"], { role: "r", policy }, { role: "r", policy: null });
+    const updated = change("aws_iam_role_policy", { role: "r", policy }, { role: "r", policy: null }, ["update"], "aws_iam_role_policy.p");
     const p = plan({ ...updated, change: { ...updated.change, after_unknown: { policy: true } } });
     expect(renderReview(reviewOf(p))).toContain(`  - policy: (a JSON document, ${policy.length} characters) -> (known after apply)`);
   });
 
   test("a 2,000-character document is never printed whole", () => {
     const big = (value: string) => JSON.stringify([{ name: "app", image: "nginx", environment: [{ name: "MODE", value }], command: ["x".repeat(2000)] }]);
-    const replaced = change("aws_ecs_task_definition", "aws_ecs_task_definition.t", ["delete", "create"], { family: "f", container_definitions: big("a") }, { family: "f", container_definitions: big("b") });
+    const replaced = change("aws_ecs_task_definition", { family: "f", container_definitions: big("a") }, { family: "f", container_definitions: big("b") }, ["delete", "create"], "aws_ecs_task_definition.t");
     const r = reviewOf(plan({ ...replaced, change: { ...replaced.change, replace_paths: [["container_definitions"]] } }));
     const markdown = renderReview(r);
     expect(markdown).toContain("container_definitions, app.environment.MODE: a -> b");

@@ -4,26 +4,16 @@
  * destroyed under resources that are kept; severities, --accept, the verdict and the exit code. Plans captured
  * from real offline previews (__tests__/fixtures/review/, see its README) and small hand-made changes.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { reviewPlan, type Review } from "../src/review";
+import type { Review } from "../src/review";
 import { PRICES } from "../src/review/cost";
 import { majorVersion } from "../src/review/in-place";
 import { ACCEPTABLE_KINDS, RISK_KINDS, type RiskKind } from "../src/review/kinds";
 import { locationOf, partitionOf } from "../src/review/moves";
-import type { PlanJson, ResourceChange } from "../src/review/plan";
+import type { PlanJson } from "../src/review/plan";
 import { renderReview } from "../src/review/render";
 import { parseAccept } from "../src/tools/review";
+import { change, fixture, plan, reviewOf } from "./support/review-plans";
 
-const fixtures = join(__dirname, "fixtures", "review");
-const fixture = (name: string) => JSON.parse(readFileSync(join(fixtures, `${name}.plan.json`), "utf8")) as PlanJson;
-const reviewOf = (plan: PlanJson, accept: RiskKind[] = []): Review => reviewPlan(plan, { stage: "t", source: { kind: "plan-file" }, accept });
-
-/** A hand-made resource change: the smallest plan JSON a rule needs. */
-function change(type: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null, actions: ResourceChange["change"]["actions"] = ["update"], address = `${type}.test`): ResourceChange {
-  return { address, mode: "managed", type, name: address.split(".")[1], change: { actions, before, after } };
-}
-const plan = (...changes: ResourceChange[]): PlanJson => ({ format_version: "1.2", resource_changes: changes });
 const kinds = (r: Review) => r.risks.map((x) => x.kind);
 
 /** The lesson's database as the plan shows it, with `after` changed. */

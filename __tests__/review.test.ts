@@ -11,7 +11,7 @@ import { reviewPlan, type Review } from "../src/review";
 import { attributeChanges, MASKED, KNOWN_AFTER_APPLY } from "../src/review/changes";
 import { cost, HOURS_PER_MONTH, PRICES } from "../src/review/cost";
 import { grants, iamChanges } from "../src/review/iam";
-import { changeKind, parsePlanJson, readPlanFile, replaceOrder, type PlanJson, type ResourceChange } from "../src/review/plan";
+import { changeKind, parsePlanJson, readPlanFile, replaceOrder, type PlanJson } from "../src/review/plan";
 import {
   buildPriorState,
   directReference,
@@ -28,18 +28,9 @@ import { Testing } from "cdktf";
 import { parseSettings } from "../src/settings/index";
 import { WorkshopStage } from "../src/stages";
 import { addresses, stageJson, type TerraformJson } from "./support/synth";
+import { change, fixture, fixtures, plan, review, reviewOf } from "./support/review-plans";
 
-const fixtures = join(__dirname, "fixtures", "review");
-const fixture = (name: string) => JSON.parse(readFileSync(join(fixtures, `${name}.json`), "utf8")) as PlanJson;
-const review = (name: string): Review => reviewPlan(fixture(`${name}.plan`), { stage: name, source: { kind: "plan-file" } });
 const eu = PRICES["eu-west-1"];
-
-/** A hand-made resource change: the smallest plan JSON a rule needs. */
-function change(partial: Partial<ResourceChange["change"]> & Pick<ResourceChange, "type">, address = `${partial.type}.test`): ResourceChange {
-  const { type, ...rest } = partial;
-  return { address, mode: "managed", type, name: "test", change: { actions: ["update"], before: {}, after: {}, ...rest } };
-}
-const plan = (...changes: ResourceChange[]): PlanJson => ({ format_version: "1.2", resource_changes: changes });
 
 describe("counting changes", () => {
   test("a replacement is one replacement, in either order, never also an addition and a destruction", () => {
@@ -52,10 +43,7 @@ describe("counting changes", () => {
   });
 
   test("sensitive values are masked and unknown ones named, before -> after", () => {
-    const c = change({
-      type: "aws_db_instance",
-      before: { password: "old-secret", port: 5432, address: "db.example" },
-      after: { password: "new-secret", port: 5433 },
+    const c = change("aws_db_instance", { password: "old-secret", port: 5432, address: "db.example" }, { password: "new-secret", port: 5433 }, ["update"], "aws_db_instance.test", {
       after_unknown: { address: true },
       before_sensitive: { password: true },
       after_sensitive: { password: true },
@@ -65,7 +53,7 @@ describe("counting changes", () => {
       { path: "port", before: 5432, after: 5433 },
       { path: "address", before: "db.example", after: KNOWN_AFTER_APPLY },
     ]);
-    expect(JSON.stringify(reviewPlan(plan(c), { stage: "t", source: { kind: "plan-file" } }))).not.toMatch(/secret/);
+    expect(JSON.stringify(reviewOf(plan(c)))).not.toMatch(/secret/);
   });
 });
 
@@ -102,8 +90,8 @@ describe("risks, from a captured plan", () => {
   });
 
   test("a replacement that keeps a fixed name with create-before-destroy is a collision: the apply fails, so it blocks", () => {
-    const c = change({ type: "aws_ecs_service", actions: ["create", "delete"], before: { name: "my-nginx" }, after: { name: "my-nginx" } });
-    const r = reviewPlan(plan(c), { stage: "t", source: { kind: "plan-file" } });
+    const c = change("aws_ecs_service", { name: "my-nginx" }, { name: "my-nginx" }, ["create", "delete"]);
+    const r = reviewOf(plan(c));
     expect(r.risks).toEqual([
       expect.objectContaining({ kind: "name-collision", severity: "blocking", reason: expect.stringMatching(/create-before-destroy with the fixed name "my-nginx": AWS refuses a second/) }),
     ]);
@@ -146,7 +134,7 @@ describe("exposure and the diagram, from the lesson's step from fargate to alb",
 
 describe("cost", () => {
   test("NAT per zone adds three gateways and three addresses, and the tasks give up their public IP", () => {
-    const c = cost(fixture("fargate-nat.plan"));
+    const c = cost(fixture("fargate-nat"));
     const monthly = (hourly: number) => Math.round(hourly * HOURS_PER_MONTH * 100) / 100;
     expect(c.lines.filter((l) => l.item === "NAT gateway").map((l) => l.monthly)).toEqual([1, 2, 3].map(() => monthly(eu.natGatewayHour)));
     expect(c.lines.filter((l) => l.item === "public IPv4: Elastic IP")).toHaveLength(3);
@@ -161,13 +149,12 @@ describe("cost", () => {
     const group = { id: "sg-1", name: "tasks" };
     const rule = { security_group_id: "sg-1", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 80, to_port: 80 };
     const network = (publicIp: boolean) => ({ name: "web", network_configuration: [{ assign_public_ip: publicIp, security_groups: ["sg-1"] }] });
-    const r = reviewPlan(
+    const r = reviewOf(
       plan(
-        change({ type: "aws_security_group", actions: ["no-op"], before: group, after: group }),
-        change({ type: "aws_vpc_security_group_ingress_rule", actions: ["no-op"], before: rule, after: rule }),
-        change({ type: "aws_ecs_service", before: network(false), after: network(true) }),
+        change("aws_security_group", group, group, ["no-op"]),
+        change("aws_vpc_security_group_ingress_rule", rule, rule, ["no-op"]),
+        change("aws_ecs_service", network(false), network(true)),
       ),
-      { stage: "t", source: { kind: "plan-file" } },
     );
     expect(r.exposure.newInternetPaths).toEqual([expect.objectContaining({ from: "0.0.0.0/0", to: "tasks of service web", port: 80, publicIp: true })]);
     expect(r.exitCode).toBe(3);
@@ -183,10 +170,10 @@ describe("cost", () => {
   });
 
   test("a region without prices says so and estimates nothing", () => {
-    const c = cost(fixture("fargate-nat.plan"), "sa-east-1");
+    const c = cost(fixture("fargate-nat"), "sa-east-1");
     expect(c.monthly).toBeNull();
     expect(c.assumptions.join("\n")).toMatch(/no prices for region sa-east-1; the table has eu-west-1, us-east-1, eu-central-1/);
-    expect(renderReview(reviewPlan(fixture("fargate-nat.plan"), { stage: "x", source: { kind: "plan-file" }, region: "sa-east-1" }))).toContain(
+    expect(renderReview(reviewPlan(fixture("fargate-nat"), { stage: "x", source: { kind: "plan-file" }, region: "sa-east-1" }))).toContain(
       "No prices for region sa-east-1.",
     );
   });
@@ -200,18 +187,18 @@ describe("IAM", () => {
   });
 
   test("a role's policy that gains an action is broadened; one that loses it withdraws it", () => {
-    const role = change({ type: "aws_iam_role", actions: ["no-op"], before: { name: "r", id: "r" }, after: { name: "r", id: "r" } }, "aws_iam_role.r");
-    const broader = change({ type: "aws_iam_role_policy", before: { role: "r", policy: policy(["s3:GetObject"]) }, after: { role: "r", policy: policy(["s3:GetObject", "s3:PutObject"]) } });
+    const role = change("aws_iam_role", { name: "r", id: "r" }, { name: "r", id: "r" }, ["no-op"], "aws_iam_role.r");
+    const broader = change("aws_iam_role_policy", { role: "r", policy: policy(["s3:GetObject"]) }, { role: "r", policy: policy(["s3:GetObject", "s3:PutObject"]) });
     expect(iamChanges(plan(role, broader))).toEqual([{ role: "r", granted: ["s3:PutObject on *"], withdrawn: [], unknownAfter: false, existedBefore: true }]);
-    const r = reviewPlan(plan(role, broader), { stage: "t", source: { kind: "plan-file" } });
+    const r = reviewOf(plan(role, broader));
     expect(r.risks).toEqual([{ kind: "iam-broadened", severity: "needs-approval", address: "role r", reason: "newly allowed: s3:PutObject on *" }]);
-    const narrower = change({ type: "aws_iam_role_policy", before: { role: "r", policy: policy(["s3:GetObject", "s3:PutObject"]) }, after: { role: "r", policy: policy(["s3:GetObject"]) } });
+    const narrower = change("aws_iam_role_policy", { role: "r", policy: policy(["s3:GetObject", "s3:PutObject"]) }, { role: "r", policy: policy(["s3:GetObject"]) });
     expect(iamChanges(plan(role, narrower))[0].withdrawn).toEqual(["s3:PutObject on *"]);
   });
 });
 
 describe("the prior state, from the vpc-only lesson's plan", () => {
-  const basePlan = fixture("vpc-only-base.plan");
+  const basePlan = fixture("vpc-only-base");
   const schema = JSON.parse(readFileSync(join(fixtures, "vpc-only.schema.json"), "utf8")) as ProviderSchema;
   // the same stack, synthesized again: the captured plan's addresses are the stage's construct ids
   const config = stageJson("vpc-only", {}, true);
@@ -253,11 +240,11 @@ describe("the prior state, from the vpc-only lesson's plan", () => {
 describe("settling a prior state with a plan of the base against it", () => {
   test("known values the plan computes replace placeholders; values known only after apply keep the state's", () => {
     // GIVEN the vpc-only prior state, and a plan of the base that computes new tags for the VPC but not its id
-    const state = buildPriorState({ plan: fixture("vpc-only-base.plan"), config: stageJson("vpc-only", {}, true), schema: JSON.parse(readFileSync(join(fixtures, "vpc-only.schema.json"), "utf8")) as ProviderSchema });
+    const state = buildPriorState({ plan: fixture("vpc-only-base"), config: stageJson("vpc-only", {}, true), schema: JSON.parse(readFileSync(join(fixtures, "vpc-only.schema.json"), "utf8")) as ProviderSchema });
     const [vpc] = state.resources.filter((r) => r.type === "aws_vpc");
     const address = `aws_vpc.${vpc.name}`;
     const oldId = vpc.instances[0].attributes.id;
-    const computed = change({ type: "aws_vpc", before: vpc.instances[0].attributes, after: { ...vpc.instances[0].attributes, tags: { Name: "settled" }, id: null }, after_unknown: { id: true } }, address);
+    const computed = change("aws_vpc", vpc.instances[0].attributes, { ...vpc.instances[0].attributes, tags: { Name: "settled" }, id: null }, ["update"], address, { after_unknown: { id: true } });
     const settledPlan: PlanJson = { format_version: "1.2", resource_changes: [{ ...computed, name: vpc.name }], output_changes: { vpc_id: { actions: ["update"], after: "vpc-computed" } } };
     // WHEN it is settled
     const settledState = settle(state, settledPlan);
@@ -358,7 +345,7 @@ describe("errors a user can fix", () => {
 
   test("a plan with a resource type the schema lacks is a bug to report, named by type and address", () => {
     const schema = JSON.parse(readFileSync(join(fixtures, "vpc-only.schema.json"), "utf8")) as ProviderSchema;
-    expect(() => buildPriorState({ plan: fixture("db-username.plan"), config: {}, schema })).toThrow(
+    expect(() => buildPriorState({ plan: fixture("db-username"), config: {}, schema })).toThrow(
       /the provider schema has no resource type aws_db_(instance|subnet_group) \(aws_db_/,
     );
   });
@@ -380,11 +367,11 @@ describe("errors a user can fix", () => {
 
 describe("npm run review, the command", () => {
   // as package.json's "review" script runs it: with the project's loader, which transpiles each file once
-  const run = (args: string[]) =>
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, ["--require", "./src/register.js", "src/tools/review.ts", ...args], {
       cwd: join(__dirname, ".."),
       encoding: "utf8",
-      env: { ...process.env, FORCE_COLOR: "1" },
+      env: { ...process.env, FORCE_COLOR: "1", ...env },
     });
 
   test("--plan reviews a plan made elsewhere: plan JSON, review.json and review.md, a line on stdout, exit code 3 for data loss", () => {
@@ -427,11 +414,7 @@ describe("npm run review, the command", () => {
     try {
       writeFileSync(join(bin, "terraform"), "#!/bin/sh\necho 'Error: reading EC2 Instance: operation error EC2: DescribeTags' >&2\nexit 1\n", { mode: 0o755 });
       // WHEN a stage is reviewed offline
-      const result = spawnSync(process.execPath, ["--require", "./src/register.js", "src/tools/review.ts", "vpc-only", "--offline"], {
-        cwd: join(__dirname, ".."),
-        encoding: "utf8",
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-      });
+      const result = run(["vpc-only", "--offline"], { PATH: `${bin}:${process.env.PATH}` });
       // THEN it says which command failed where, in Terraform's words, once
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/(^|\n)review failed: terraform init .*failed in .*vpc-only:\nError: reading EC2 Instance: operation error EC2: DescribeTags\n?$/);

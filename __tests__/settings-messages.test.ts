@@ -6,16 +6,8 @@
 import { parseSettings, type SettingsInput } from "../src/settings/index";
 import { quote, show } from "../src/settings/blocks";
 import { renderBlocking } from "../src/policy/render";
+import { refusal } from "./support/settings";
 
-/** The message a refused input gets. */
-function refusal(input: unknown): string {
-  try {
-    parseSettings(input);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("test setup: the input should be refused");
-}
 
 describe("echoed values are shown escaped when a character could pass for another, or for nothing", () => {
   test.each([

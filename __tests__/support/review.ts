@@ -9,7 +9,6 @@ import type { StageSource, PriorState } from "../../src/review/run";
 import { planHead, priorStateOf, type ReviewContext } from "../../src/review/stage-review";
 import type { StageName } from "../../src/stages";
 import { terraformEnv } from "../../src/terraform/config";
-import { closeProviderPools } from "../../src/terraform/provider-pool";
 import { sharedTextOnce } from "./run-cache";
 
 export const PROJECT_DIR = join(__dirname, "..", "..");
@@ -20,11 +19,8 @@ export function reviewContext(): ReviewContext & { dispose: () => Promise<void> 
     projectDir: PROJECT_DIR,
     workDir,
     env: terraformEnv(workDir, { offline: true }),
-    // The offline plans' providers stop with the test file, not with the worker that may run more files.
-    dispose: async () => {
-      await closeProviderPools();
-      rmSync(workDir, { recursive: true, force: true });
-    },
+    // (the offline plans' providers stop after each terraform-level file: support/terraform-each.js)
+    dispose: async () => rmSync(workDir, { recursive: true, force: true }),
   };
 }
 
@@ -41,8 +37,8 @@ export async function reviewHead(ctx: ReviewContext, stage: StageName, head: Sta
 export { priorStateOf };
 
 /**
- * The prior state of `stage` from the lesson's own plan. review-preview and review-stages both start from it for
- * db, fargate and alb: the first file to ask builds it (Terraform plans and show -json) and the other reads it.
+ * The prior state of `stage` from the lesson's own plan. review-preview, review-stages and review-launch-templates
+ * start from it for db, fargate and alb: the first file to ask builds it (Terraform plans and show -json) and the other reads it.
  */
 export async function lessonPriorOf(stage: StageName, ctx: ReviewContext): Promise<PriorState> {
   const lesson = { kind: "source" as const, source: source(), description: "the lesson" };

@@ -14,11 +14,14 @@ const SOURCES = join(__dirname, "..", "..", "src");
 
 /** sha1 over the relative path and text of every file under `dir`. */
 export function hashOfSources(dir: string): string {
-  const hash = createHash("sha1");
   const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  for (const path of files.map((entry) => join(entry.parentPath, entry.name)).sort()) {
-    hash.update(`${relative(dir, path)}\0`).update(readFileSync(path)).update("\0");
-  }
+  return hashOfFiles(dir, files.map((entry) => relative(dir, join(entry.parentPath, entry.name))));
+}
+
+/** sha1 over the given files of `dir`, in sorted order: each one's relative path and text. */
+export function hashOfFiles(dir: string, paths: readonly string[]): string {
+  const hash = createHash("sha1");
+  for (const path of [...paths].sort()) hash.update(`${path}\0`).update(readFileSync(join(dir, path))).update("\0");
   return hash.digest("hex");
 }
 

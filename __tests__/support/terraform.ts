@@ -1,12 +1,10 @@
 /** Terraform-level suites run only where the terraform CLI is; CI without it is a failure, not a skip. */
-import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import { MIRROR_ENV, OFFLINE_ENV } from "../../src/terraform/config";
 import { planEach, type StagePlan } from "../../src/terraform/plan";
 import { POOL_ENV } from "../../src/terraform/provider-pool";
 import { hasTerraform } from "../../src/terraform/run";
-import { sharedTextOnce } from "./run-cache";
+import { hashOfFiles, sharedTextOnce } from "./run-cache";
 
 export function describeWithTerraform(name: string, suite: () => void): void {
   if (hasTerraform()) return describe(name, suite);
@@ -32,7 +30,8 @@ export async function planEachShared(stacks: Readonly<Record<string, string>>, e
   const how = Object.entries(env).filter(([key]) => key.startsWith("AWS_") || [OFFLINE_ENV, POOL_ENV, MIRROR_ENV].includes(key)).sort();
   const planned = await Promise.all(
     Object.entries(stacks).map(async ([name, dir]) => {
-      const key = `planEach ${terraformFilesHash(dir)} ${JSON.stringify(how)}`;
+      const terraformFiles = readdirSync(dir).filter((f) => /\.tf(\.json)?$/.test(f));
+      const key = `planEach ${hashOfFiles(dir, terraformFiles)} ${JSON.stringify(how)}`;
       const text = await sharedTextOnce(key, async () => {
         const { planFile: _, ...plan } = (await planEach({ [name]: dir }, env))[name];
         return JSON.stringify(plan);
@@ -44,10 +43,3 @@ export async function planEachShared(stacks: Readonly<Record<string, string>>, e
 }
 
 export type SharedPlan = Omit<StagePlan, "planFile"> & { readonly shown: string };
-
-/** sha1 over the names and text of a folder's Terraform files (*.tf, *.tf.json). */
-function terraformFilesHash(dir: string): string {
-  const hash = createHash("sha1");
-  for (const file of readdirSync(dir).filter((f) => /\.tf(\.json)?$/.test(f)).sort()) hash.update(`${file}\0`).update(readFileSync(join(dir, file))).update("\0");
-  return hash.digest("hex");
-}

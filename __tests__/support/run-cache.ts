@@ -37,7 +37,6 @@ export function runFolder(): string | undefined {
 /** The file that holds the text of `key` in `folder`. */
 const entryFile = (folder: string, key: string) => join(folder, `${createHash("sha1").update(key).digest("hex")}.json`);
 
-
 /**
  * The text stored under `key` in this run, or what `make` returns, stored for the run's other files. Two files
  * that miss at once both make it (a synth takes a fraction of a second), and store the same text.

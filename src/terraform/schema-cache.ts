@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { IncomingHttpHeaders } from "node:http2";
 import { writeWhole } from "../common/files";
 
@@ -78,7 +78,7 @@ function write(file: string, { headers, trailers, message }: SchemaAnswer): void
     const head = Buffer.from(JSON.stringify({ headers, trailers, sha256: digest(message) }));
     const length = Buffer.alloc(4);
     length.writeUInt32BE(head.length);
-    mkdirSync(join(file, ".."), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     writeWhole(file, Buffer.concat([length, head, message]));
   } catch {
     // a folder that cannot be written costs the next provider one answer, nothing else
